@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for development and tests, built from the machine's PostgreSQL binaries.
+#
+#   scripts/dev-db.sh start    create (first time) and start the cluster on a free loopback port
+#   scripts/dev-db.sh stop     stop it (the data stays until you delete the folder)
+#   scripts/dev-db.sh destroy  stop it and delete its folder
+#   scripts/dev-db.sh status   say whether it runs, and where
+#   scripts/dev-db.sh url      print its postgresql:// URL (superuser postgres, with the generated password)
+#   scripts/dev-db.sh psql     open psql on it (extra arguments go to psql)
+#
+# The cluster lives in $TESLADB_DEV_DB_DIR (default: .dev-db/ at the repository root, git-ignored).
+# When the binaries are missing and we are root, Debian's postgresql package is installed with apt.
+# As root, the server runs as the postgres OS user (PostgreSQL refuses to run as root).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dir=${TESLADB_DEV_DB_DIR:-$root/.dev-db}
+data=$dir/data
+say() { printf 'dev-db: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+find_bindir() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && { printf '%s\n' "$d"; }
+  done | sort -V | tail -n 1
+}
+
+bindir=$(find_bindir)
+ensure_binaries() {
+  [ -n "$bindir" ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    say "installing PostgreSQL server binaries with apt (Debian package postgresql)…"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq postgresql >&2
+    bindir=$(find_bindir)
+  fi
+  [ -n "$bindir" ] || die "no PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin); install Debian's 'postgresql' package."
+}
+
+# As root, run PostgreSQL programs as the postgres OS user.
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local p tries=0
+  while [ $tries -lt 200 ]; do
+    p=$(( 20000 + RANDOM % 40000 ))
+    if ! port_in_use "$p"; then printf '%s\n' "$p"; return 0; fi
+    tries=$((tries + 1))
+  done
+  die "found no free loopback port"
+}
+
+is_running() { [ -f "$data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; }
+
+password() { cat "$dir/password"; }
+port() { cat "$dir/port"; }
+url() { printf 'postgresql://postgres:%s@127.0.0.1:%s/postgres\n' "$(password)" "$(port)"; }
+
+init_cluster() {
+  mkdir -p "$dir"
+  # A password of letters and digits: usable as is in a URL and a keyword string.
+  # (tr dies of SIGPIPE when head has enough: expected, hence '|| true' under pipefail)
+  { LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 24 || true; } >"$dir/password"
+  chmod 600 "$dir/password"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    chmod 700 "$dir"
+  fi
+  local pwfile
+  pwfile=$(mktemp)
+  password >"$pwfile"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$pwfile"
+  as_owner "$bindir/initdb" -D "$data" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 \
+    -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { rm -f "$pwfile"; cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  rm -f "$pwfile"
+  # Throwaway cluster: durability off for speed; enough connections for parallel test classes.
+  cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir'
+max_connections = 300
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+log_min_messages = warning
+CONF
+}
+
+start() {
+  ensure_binaries
+  if is_running; then say "already running at 127.0.0.1:$(port)"; return 0; fi
+  [ -f "$data/PG_VERSION" ] || init_cluster
+  local p
+  p=$(free_port)
+  printf '%s\n' "$p" >"$dir/port"
+  as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "-p $p" -w -t 60 start >/dev/null \
+    || { tail -n 20 "$dir/server.log" >&2; die "the server did not start (log: $dir/server.log)"; }
+  say "running at 127.0.0.1:$p (data in $data)"
+}
+
+stop() {
+  [ -n "$bindir" ] || return 0
+  if is_running; then
+    as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+    say "stopped"
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  destroy) stop; rm -rf "$dir"; say "deleted $dir" ;;
+  status)
+    if [ -n "$bindir" ] && is_running; then say "running at 127.0.0.1:$(port) (data in $data)"; else say "not running"; exit 3; fi ;;
+  url)
+    is_running || die "not running: run scripts/dev-db.sh start"
+    url ;;
+  psql)
+    is_running || die "not running: run scripts/dev-db.sh start"
+    shift
+    # Through libpq's environment, so that psql's own -d/-U/-c options still work.
+    PGHOST=127.0.0.1 PGPORT=$(port) PGUSER=postgres PGPASSWORD=$(password) PGDATABASE=${PGDATABASE:-postgres} exec psql "$@" ;;
+  *)
+    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit 2 ;;
+esac

@@ -1,0 +1,182 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace TeslaDb.Connection;
+
+/// <summary>
+/// Parses what a user gives as a connection: an Npgsql keyword string (<c>Host=…;Username=…</c>) or a
+/// <c>postgres://</c> / <c>postgresql://</c> URL as Supabase and most hosts hand out. Npgsql itself does not
+/// read URLs, so they are translated here into an <see cref="NpgsqlConnectionStringBuilder"/>.
+/// </summary>
+public static class TeslaDbConnectionString
+{
+    private const string KeywordHint =
+        "use Key=Value pairs separated by ';' (Host=…;Port=5432;Username=…;Password=…;Database=…) "
+        + "or a postgresql://user:password@host:5432/database URL";
+
+    // libpq URL parameters we translate; anything else is refused rather than silently ignored.
+    private static readonly Dictionary<string, Action<NpgsqlConnectionStringBuilder, string>> UrlParameters =
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["sslmode"] = (b, v) => b.SslMode = ParseSslMode(v),
+            ["sslrootcert"] = (b, v) => b.RootCertificate = v,
+            ["sslcert"] = (b, v) => b.SslCertificate = v,
+            ["sslkey"] = (b, v) => b.SslKey = v,
+            ["application_name"] = (b, v) => b.ApplicationName = v,
+            ["connect_timeout"] = (b, v) => b.Timeout = ParseSeconds("connect_timeout", v),
+            ["options"] = (b, v) => b.Options = v,
+            ["target_session_attrs"] = (b, v) => b.TargetSessionAttributes = v,
+        };
+
+    /// <summary>True when the text is a URL (<c>postgres://</c> or <c>postgresql://</c>).</summary>
+    public static bool IsUrl(string text) =>
+        text.TrimStart().StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+        || text.TrimStart().StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Parses a keyword string or a URL.</summary>
+    /// <exception cref="ConnectionStringException">The text cannot be used; the message says why.</exception>
+    public static NpgsqlConnectionStringBuilder Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ConnectionStringException("The connection string is empty: " + KeywordHint + ".");
+        }
+
+        var builder = IsUrl(text) ? FromUrl(text.Trim()) : FromKeywords(text);
+        if (string.IsNullOrEmpty(builder.Host))
+        {
+            throw new ConnectionStringException("The connection string names no host: add Host=… (or use a URL).");
+        }
+
+        return builder;
+    }
+
+    private static NpgsqlConnectionStringBuilder FromKeywords(string text)
+    {
+        // Read the pairs with the generic parser first so that a syntax error can be reported without Npgsql
+        // echoing a fragment of the text (a value, possibly the password, could end up in its message).
+        var generic = new DbConnectionStringBuilder();
+        try
+        {
+            generic.ConnectionString = text;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConnectionStringException("The connection string is malformed: " + KeywordHint + "; put values containing ';' in double quotes.", e);
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder();
+        var position = 0;
+        var afterSecret = false;
+        foreach (string key in generic.Keys)
+        {
+            position++;
+            try
+            {
+                builder[key] = generic[key];
+            }
+            catch (ArgumentException e) when (!builder.ContainsKey(key))
+            {
+                // After a password, an unknown "keyword" may be the rest of a password with an unquoted ';':
+                // then it is not shown.
+                var which = afterSecret ? $"Keyword number {position}" : $"'{key}'";
+                throw new ConnectionStringException(
+                    $"{which} of the connection string is not an Npgsql keyword: check its spelling (Host, Port, Username, Password, Database, SSL Mode, …) and quote values that contain ';'.",
+                    e);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidCastException)
+            {
+                throw new ConnectionStringException(
+                    $"The value of keyword number {position} of the connection string is not valid for it ({Describe(key)}).",
+                    e);
+            }
+
+            afterSecret |= IsSecret(key);
+        }
+
+        return builder;
+    }
+
+    private static bool IsSecret(string key) =>
+        key.Contains("pass", StringComparison.OrdinalIgnoreCase) || key.Contains("pwd", StringComparison.OrdinalIgnoreCase);
+
+    private static string Describe(string key) => IsSecret(key) ? "a password" : key;
+
+    private static NpgsqlConnectionStringBuilder FromUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new ConnectionStringException(
+                "The connection URL is malformed: write postgresql://user:password@host:5432/database and percent-encode special characters in the user and password (@ as %40, : as %3A, / as %2F, # as %23).");
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host.Trim('[', ']'),
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+        };
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            var user = colon < 0 ? uri.UserInfo : uri.UserInfo[..colon];
+            builder.Username = Uri.UnescapeDataString(user);
+            if (colon >= 0)
+            {
+                builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            }
+        }
+
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0)
+        {
+            builder.Database = database;
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var name = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+            if (!UrlParameters.TryGetValue(name, out var apply))
+            {
+                throw new ConnectionStringException(
+                    $"The connection URL has a parameter this tool does not support ('{name}'); supported: {string.Join(", ", UrlParameters.Keys)}.");
+            }
+
+            apply(builder, value);
+        }
+
+        return builder;
+    }
+
+    private static SslMode ParseSslMode(string value) => value.ToLowerInvariant() switch
+    {
+        "disable" => SslMode.Disable,
+        "allow" => SslMode.Allow,
+        "prefer" => SslMode.Prefer,
+        "require" => SslMode.Require,
+        "verify-ca" => SslMode.VerifyCA,
+        "verify-full" => SslMode.VerifyFull,
+        _ => throw new ConnectionStringException(
+            $"sslmode '{value}' is not one of disable, allow, prefer, require, verify-ca, verify-full."),
+    };
+
+    private static int ParseSeconds(string name, string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : throw new ConnectionStringException($"{name} must be a whole number of seconds.");
+
+    /// <summary>
+    /// A description of where a connection goes that is safe to print: user, host, port and database,
+    /// never the password.
+    /// </summary>
+    public static string Describe(NpgsqlConnectionStringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var user = string.IsNullOrEmpty(builder.Username) ? string.Empty : builder.Username + "@";
+        var database = string.IsNullOrEmpty(builder.Database) ? string.Empty : "/" + builder.Database;
+        return $"{user}{builder.Host}:{builder.Port}{database}";
+    }
+}

@@ -1,0 +1,31 @@
+using Npgsql;
+using TeslaDb.Connection;
+using TeslaDb.Migrations.Runner;
+
+namespace TeslaDb.Migrations.Cli;
+
+/// <summary>Maps what went wrong to one line for a person and an exit code for a script.</summary>
+internal static class ErrorReport
+{
+    public static (int ExitCode, string Message) Classify(Exception exception, NpgsqlConnectionStringBuilder? target)
+    {
+        switch (exception)
+        {
+            case ConnectionStringException or UnknownMigrationVersionException:
+                return (ExitCodes.Usage, exception.Message);
+            case MigrationLockTimeoutException:
+                return (ExitCodes.LockTimeout, exception.Message);
+            case OperationCanceledException:
+                return (ExitCodes.Cancelled, "Cancelled; the migration in progress, if any, was rolled back.");
+        }
+
+        if (target is not null && ConnectionFailure.Describe(exception, target) is { } connection)
+        {
+            return (ExitCodes.CannotConnect, connection);
+        }
+
+        return exception is MigrationFailedException
+            ? (ExitCodes.MigrationFailed, exception.Message)
+            : (ExitCodes.MigrationFailed, $"Unexpected error: {exception.Message} (run again with --verbose for details)");
+    }
+}

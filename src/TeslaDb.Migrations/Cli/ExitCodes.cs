@@ -1,0 +1,25 @@
+namespace TeslaDb.Migrations.Cli;
+
+/// <summary>The exit codes of <c>tesladb-migrate</c>, documented in the README. Never renumber them: CI scripts test them.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>A migration failed (it was rolled back), or an unexpected error.</summary>
+    public const int MigrationFailed = 1;
+
+    /// <summary>The command line or the connection string is wrong; nothing was attempted.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The server cannot be reached, refused the login, or the database does not exist.</summary>
+    public const int CannotConnect = 3;
+
+    /// <summary><c>status --exit-code</c>: migrations are pending.</summary>
+    public const int PendingMigrations = 4;
+
+    /// <summary>Another run held the migration lock past <c>--lock-timeout</c>.</summary>
+    public const int LockTimeout = 5;
+
+    /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
+    public const int Cancelled = 130;
+}

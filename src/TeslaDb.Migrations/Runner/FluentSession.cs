@@ -1,0 +1,87 @@
+using FluentMigrator;
+using FluentMigrator.Infrastructure;
+using FluentMigrator.Runner;
+using FluentMigrator.Runner.Initialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TeslaDb.Migrations.Schema;
+
+namespace TeslaDb.Migrations.Runner;
+
+/// <summary>
+/// One FluentMigrator runner over one connection, configured the TeslaDb way: PostgreSQL 15 dialect, our version
+/// table, one transaction per migration, our assemblies only. In preview mode nothing is executed and the SQL is
+/// only captured.
+/// </summary>
+internal sealed class FluentSession : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly IServiceScope _scope;
+
+    private FluentSession(ServiceProvider services)
+    {
+        _services = services;
+        _scope = services.CreateScope();
+        Runner = (MigrationRunner)_scope.ServiceProvider.GetRequiredService<IMigrationRunner>();
+    }
+
+    public MigrationRunner Runner { get; }
+
+    public static FluentSession Open(MigratorOptions options, string connectionString, bool preview, SqlCapture capture)
+    {
+        var services = new ServiceCollection()
+            .AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Information).AddProvider(capture))
+            .AddFluentMigratorCore()
+            .ConfigureRunner(runner =>
+            {
+                runner.AddPostgres15_0()
+                    .WithGlobalConnectionString(connectionString)
+                    .WithVersionTable(new TeslaDbVersionTable())
+                    .ScanIn([.. options.MigrationAssemblies]).For.Migrations();
+                // 0 tells Npgsql "no limit"; FluentMigrator's own default would be 30 s.
+                runner.WithGlobalCommandTimeout(options.CommandTimeout ?? TimeSpan.Zero);
+                if (preview)
+                {
+                    runner.AsGlobalPreview();
+                }
+            })
+            .Configure<RunnerOptions>(runner => runner.TransactionPerSession = false)
+            .BuildServiceProvider(validateScopes: true);
+        return new FluentSession(services);
+    }
+
+    /// <summary>Every migration of the assemblies, by version.</summary>
+    public IReadOnlyList<IMigrationInfo> Migrations => [.. Runner.MigrationLoader.LoadMigrations().Values];
+
+    /// <summary>The versions the database records as applied (reads, or in preview previews, the version table).</summary>
+    public IReadOnlySet<long> AppliedVersions => Runner.VersionLoader.VersionInfo.AppliedMigrations().ToHashSet();
+
+    /// <summary>The pending migrations up to <paramref name="target"/> (all when null), in order.</summary>
+    public IReadOnlyList<IMigrationInfo> Pending(long? target)
+    {
+        var applied = AppliedVersions;
+        return [.. Migrations.Where(m => !applied.Contains(m.Version) && (target is null || m.Version <= target))];
+    }
+
+    /// <summary>Throws when <paramref name="version"/> is neither 0 nor a migration's version.</summary>
+    public void EnsureKnown(long version)
+    {
+        var known = Migrations.Select(m => m.Version).ToList();
+        if (version != 0 && !known.Contains(version))
+        {
+            throw new UnknownMigrationVersionException(version, known);
+        }
+    }
+
+    public static string Describe(IMigrationInfo migration) =>
+        migration.Description ?? migration.Migration.GetType().Name;
+
+    public static bool UsesTransaction(IMigrationInfo migration) =>
+        migration.TransactionBehavior == TransactionBehavior.Default;
+
+    public void Dispose()
+    {
+        _scope.Dispose();
+        _services.Dispose();
+    }
+}

@@ -1,0 +1,88 @@
+namespace TeslaDb.Migrations.Runner;
+
+/// <summary>A migration failed; its transaction was rolled back, so neither its changes nor its version row remain.</summary>
+public sealed class MigrationFailedException : Exception
+{
+    public MigrationFailedException(long version, string description, Exception innerException)
+        : base($"Migration {version} ({description}) failed and was rolled back: {Innermost(innerException).Message}", innerException)
+    {
+        Version = version;
+        Description = description;
+    }
+
+    public MigrationFailedException()
+    {
+        Description = string.Empty;
+    }
+
+    public MigrationFailedException(string message)
+        : base(message)
+    {
+        Description = string.Empty;
+    }
+
+    public MigrationFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Description = string.Empty;
+    }
+
+    public long Version { get; }
+    public string Description { get; }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+}
+
+/// <summary>Another run held the migration lock for longer than the lock timeout.</summary>
+public sealed class MigrationLockTimeoutException : Exception
+{
+    public MigrationLockTimeoutException(TimeSpan waited)
+        : base($"Another tesladb-migrate run still holds the migration lock after {waited.TotalSeconds:0} s; retry when it has finished, or raise --lock-timeout.")
+    {
+    }
+
+    public MigrationLockTimeoutException()
+    {
+    }
+
+    public MigrationLockTimeoutException(string message)
+        : base(message)
+    {
+    }
+
+    public MigrationLockTimeoutException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A target version that is not one of the migrations.</summary>
+public sealed class UnknownMigrationVersionException : ArgumentException
+{
+    public UnknownMigrationVersionException(long version, IEnumerable<long> known)
+        : base($"Version {version} is not a migration of this tool; known versions: 0 (nothing), {string.Join(", ", known)}.")
+    {
+    }
+
+    public UnknownMigrationVersionException()
+    {
+    }
+
+    public UnknownMigrationVersionException(string message)
+        : base(message)
+    {
+    }
+
+    public UnknownMigrationVersionException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

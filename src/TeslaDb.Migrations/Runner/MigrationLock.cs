@@ -1,0 +1,120 @@
+using Npgsql;
+
+namespace TeslaDb.Migrations.Runner;
+
+/// <summary>
+/// The lock that makes concurrent runs safe. FluentMigrator takes none: two runners on one database race on
+/// creating the version table (42P07) or both apply the same migration. This session advisory lock is taken on a
+/// connection of our own before FluentMigrator reads the version table, and held until the run ends. Once held,
+/// it makes sure the version table exists (see <see cref="Schema.TeslaDbVersionTable"/>).
+/// </summary>
+internal sealed class MigrationLock : IAsyncDisposable
+{
+    /// <summary>"TESLADB!" in ASCII: one key per database (advisory locks are scoped to the current database).</summary>
+    internal const long Key = 0x5445_534C_4144_4221;
+
+    private readonly NpgsqlConnection _connection;
+
+    private MigrationLock(NpgsqlConnection connection) => _connection = connection;
+
+    public static async Task<MigrationLock> AcquireAsync(
+        string connectionString, TimeSpan timeout, Action<string>? onWaiting, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (!await TryLockAsync(connection, cancellationToken))
+            {
+                onWaiting?.Invoke(await DescribeHolderAsync(connection, cancellationToken));
+                await WaitForLockAsync(connection, timeout, cancellationToken);
+            }
+
+            await EnsureVersionTableAsync(connection, cancellationToken);
+            return new MigrationLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task EnsureVersionTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(Schema.TeslaDbVersionTable.CreateSql, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        command.Parameters.AddWithValue("key", Key);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task WaitForLockAsync(NpgsqlConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // lock_timeout bounds the wait of pg_advisory_lock like any other lock wait (SQLSTATE 55P03 when exceeded).
+        var milliseconds = (long)Math.Max(1, timeout.TotalMilliseconds);
+        await using var command = new NpgsqlCommand(
+            $"SET lock_timeout = {milliseconds}; SELECT pg_advisory_lock(@key); SET lock_timeout = 0;", connection)
+        {
+            CommandTimeout = 0,
+        };
+        command.Parameters.AddWithValue("key", Key);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            throw new MigrationLockTimeoutException(timeout);
+        }
+    }
+
+    private static async Task<string> DescribeHolderAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low 32 bits), objsubid 1.
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unnamed client'), a.backend_start
+              FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+               AND l.classid::bigint = @high AND l.objid::bigint = @low AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             LIMIT 1
+            """,
+            connection);
+        command.Parameters.AddWithValue("high", (long)(Key >> 32));
+        command.Parameters.AddWithValue("low", Key & 0xFFFF_FFFF);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? $"Waiting for another migration run to finish (backend pid {reader.GetInt32(0)}, {reader.GetString(1)}, connected since {reader.GetFieldValue<DateTimeOffset>(2):u})…"
+            : "Waiting for another migration run to finish…";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Closing the session releases the lock even if the unlock fails; unlock first so a pooled connection
+        // never carries it back to the pool.
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", _connection);
+            command.Parameters.AddWithValue("key", Key);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The session is gone (server restart, killed backend): the lock went with it.
+        }
+        finally
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+}

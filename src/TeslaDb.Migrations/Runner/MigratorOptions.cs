@@ -1,0 +1,25 @@
+using System.Reflection;
+using TeslaDb.Migrations.Schema;
+
+namespace TeslaDb.Migrations.Runner;
+
+/// <summary>How <see cref="TeslaDbMigrator"/> connects and what it runs.</summary>
+public sealed class MigratorOptions
+{
+    /// <summary>An Npgsql keyword string or a postgres:// URL. Must reach the database directly or through a
+    /// session-mode pooler: the migration lock is a session advisory lock.</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>The assemblies whose migrations are run; TeslaDb's own by default.</summary>
+    public IReadOnlyList<Assembly> MigrationAssemblies { get; init; } = [typeof(CreateTeslaAccounts).Assembly];
+
+    /// <summary>How long to wait for another run holding the migration lock before giving up.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Time limit of each SQL command; null (the default) waits as long as a statement takes, since an
+    /// index build on a large production table can take minutes.</summary>
+    public TimeSpan? CommandTimeout { get; init; }
+
+    /// <summary>Told once when this run has to wait for another run's lock (what to print: "waiting for …").</summary>
+    public Action<string>? OnWaiting { get; init; }
+}

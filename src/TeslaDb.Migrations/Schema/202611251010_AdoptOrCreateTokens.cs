@@ -1,0 +1,45 @@
+using FluentMigrator;
+
+namespace TeslaDb.Migrations.Schema;
+
+/// <summary>
+/// <c>tokens</c> existed before this schema in real databases ("modifiée" in the seed). When it is there it is
+/// adopted: only <c>tesla_account_id</c>, its foreign key and its index are added, and every row is kept. When it
+/// is absent it is created with the legacy shape first, so both paths end in the same table.
+/// </summary>
+/// <remarks>
+/// Down removes only what Up added to the table and never drops it, even when Up created it: the tokens stored
+/// since (OAuth refresh tokens, which cannot be fetched again) must survive a rollback.
+/// </remarks>
+[Migration(202611251010, "Adopt or create tokens, link tokens to tesla_accounts")]
+public sealed class AdoptOrCreateTokens : Migration
+{
+    public override void Up()
+    {
+        if (!Schema.Schema(SchemaNames.Public).Table(SchemaNames.Tokens).Exists())
+        {
+            Create.Table(SchemaNames.Tokens).InSchema(SchemaNames.Public)
+                .WithColumn("key").AsString().NotNullable().PrimaryKey("tokens_pkey")
+                .WithColumn("token_data").AsCustom("jsonb").NotNullable()
+                .WithColumn("expires_at").AsDateTimeOffset().Nullable()
+                .WithColumn("created_at").AsDateTimeOffset().NotNullable().WithDefaultValue(RawSql.Insert("now()"))
+                .WithColumn("updated_at").AsDateTimeOffset().NotNullable().WithDefaultValue(RawSql.Insert("now()"));
+        }
+
+        Alter.Table(SchemaNames.Tokens).InSchema(SchemaNames.Public)
+            .AddColumn("tesla_account_id").AsGuid().Nullable();
+        Create.ForeignKey("fk_tokens_tesla_account_id")
+            .FromTable(SchemaNames.Tokens).InSchema(SchemaNames.Public).ForeignColumn("tesla_account_id")
+            .ToTable(SchemaNames.TeslaAccounts).InSchema(SchemaNames.Public).PrimaryColumn("id")
+            .OnDelete(System.Data.Rule.Cascade);
+        Create.Index("idx_tokens_tesla_account_id").OnTable(SchemaNames.Tokens).InSchema(SchemaNames.Public)
+            .OnColumn("tesla_account_id").Ascending();
+    }
+
+    public override void Down()
+    {
+        Delete.Index("idx_tokens_tesla_account_id").OnTable(SchemaNames.Tokens).InSchema(SchemaNames.Public);
+        Delete.ForeignKey("fk_tokens_tesla_account_id").OnTable(SchemaNames.Tokens).InSchema(SchemaNames.Public);
+        Delete.Column("tesla_account_id").FromTable(SchemaNames.Tokens).InSchema(SchemaNames.Public);
+    }
+}
