@@ -35,7 +35,7 @@ public static class PostgresServer
         catch (Exception e)
         {
             throw new InvalidOperationException(
-                $"No PostgreSQL for the tests: run scripts/test.sh (it starts a throwaway cluster), or set {EnvironmentVariable}, or start a Docker engine for Testcontainers. ({e.GetType().Name}: {e.Message})",
+                $"No PostgreSQL for the tests: run scripts/test.sh (it starts a throwaway cluster), or set {EnvironmentVariable}, or start a Docker engine for Testcontainers. ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()})",
                 e);
         }
 

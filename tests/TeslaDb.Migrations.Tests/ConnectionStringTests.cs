@@ -1,0 +1,90 @@
+using Npgsql;
+using TeslaDb.Connection;
+using TeslaDb.Migrations.Cli;
+using TeslaDb.TestSupport;
+
+namespace TeslaDb.Migrations.Tests;
+
+/// <summary>Keyword strings and postgres:// URLs (as Supabase hands them out) reach the same database.</summary>
+public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : IClassFixture<MigratedDatabaseFixture>
+{
+    // Every character a URL must percent-encode, and a few a keyword string must quote.
+    private const string AwkwardPassword = "p@ss:w/rd#?&=%;\"' é";
+
+    private readonly TestDatabase _db = fixture.Database;
+
+    [Fact]
+    public async Task Url_with_a_percent_encoded_password_logs_in_as_that_role()
+    {
+        var role = "tesladb_url_" + Guid.NewGuid().ToString("N")[..8];
+        await _db.ExecuteAsync($"CREATE ROLE {role} LOGIN PASSWORD '{AwkwardPassword.Replace("'", "''", StringComparison.Ordinal)}'");
+        var url = $"postgresql://{role}:{Uri.EscapeDataString(AwkwardPassword)}@{_db.Builder.Host}:{_db.Builder.Port}/{_db.Name}?sslmode=disable&application_name=url-test";
+
+        var builder = TeslaDbConnectionString.Parse(url);
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand("SELECT current_user || ' ' || current_setting('application_name')", connection);
+
+        Assert.Equal($"{role} url-test", await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(AwkwardPassword, builder.Password);
+        Assert.Equal(SslMode.Disable, builder.SslMode);
+        Assert.DoesNotContain(AwkwardPassword, TeslaDbConnectionString.Describe(builder), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_command_accepts_each_source_in_order_flag_then_TESLADB_CONNECTION_then_ConnectionStrings()
+    {
+        var bad = "Host=no-such-host.invalid;Username=x;Password=y";
+
+        var fromFlag = await CliRun.InProcessAsync(["status", "-c", _db.Url], new Dictionary<string, string?> { ["TESLADB_CONNECTION"] = bad });
+        var fromVariable = await CliRun.InProcessAsync(["status"], new Dictionary<string, string?>
+        {
+            ["TESLADB_CONNECTION"] = _db.ConnectionString,
+            ["ConnectionStrings:TeslaDb"] = bad,
+        });
+        var fromConnectionStrings = await CliRun.InProcessAsync(["status"], new Dictionary<string, string?> { ["ConnectionStrings:TeslaDb"] = _db.Url });
+
+        foreach (var result in new[] { fromFlag, fromVariable, fromConnectionStrings })
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains($"Migrations of {_db.Description}:", result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("postgres://u:p@db.example.com/postgres", "db.example.com", 5432, "postgres")]
+    [InlineData("postgresql://postgres.abcdefghijkl:p@aws-0-eu-west-1.pooler.supabase.com:5432/postgres?sslmode=require", "aws-0-eu-west-1.pooler.supabase.com", 5432, "postgres")]
+    [InlineData("postgresql://u:p@[::1]:6543/my%20db", "::1", 6543, "my db")]
+    [InlineData("Host=10.0.0.5;Port=5433;Username=u;Password=\"a;b\";Database=d", "10.0.0.5", 5433, "d")]
+    public void Parses_host_port_and_database(string text, string host, int port, string database)
+    {
+        var builder = TeslaDbConnectionString.Parse(text);
+
+        Assert.Equal(host, builder.Host);
+        Assert.Equal(port, builder.Port);
+        Assert.Equal(database, builder.Database);
+    }
+
+    [Fact]
+    public void Supabase_pooler_user_and_sslmode_come_through()
+    {
+        var builder = TeslaDbConnectionString.Parse("postgresql://postgres.abcdefghijkl:pw@aws-0-eu-west-1.pooler.supabase.com:5432/postgres?sslmode=require&connect_timeout=7");
+
+        Assert.Equal("postgres.abcdefghijkl", builder.Username);
+        Assert.Equal(SslMode.Require, builder.SslMode);
+        Assert.Equal(7, builder.Timeout);
+    }
+
+    [Theory]
+    [InlineData("Host=h;Password=topsecret;oops")]
+    [InlineData("Host=h;Password=top;secret=1")]
+    [InlineData("postgresql://u:topsecret@/db")]
+    [InlineData("postgresql://u:topsecret@h/db?password2=topsecret")]
+    public void Errors_never_repeat_the_password(string text)
+    {
+        var error = Assert.Throws<ConnectionStringException>(() => TeslaDbConnectionString.Parse(text));
+
+        Assert.DoesNotContain("topsecret", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+    }
+}

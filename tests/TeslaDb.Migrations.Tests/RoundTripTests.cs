@@ -1,0 +1,81 @@
+using TeslaDb.Migrations.Runner;
+using TeslaDb.TestSupport;
+
+namespace TeslaDb.Migrations.Tests;
+
+/// <summary>Down really undoes Up: up → down to 0 → up gives the schema of a single up, and so does the script.</summary>
+public sealed class RoundTripTests
+{
+    private static TeslaDbMigrator Migrator(TestDatabase db) => new(new MigratorOptions { ConnectionString = db.ConnectionString });
+
+    [Fact]
+    public async Task Up_down_to_zero_up_gives_the_schema_of_a_single_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var once = await TestDatabase.CreateAsync();
+        await using var twice = await TestDatabase.CreateAsync();
+        await Migrator(once).UpAsync(cancellationToken: ct);
+
+        await Migrator(twice).UpAsync(cancellationToken: ct);
+        var reverted = await Migrator(twice).DownAsync(0, cancellationToken: ct);
+        Assert.Equal(6, reverted.Count);
+        var afterDown = await SchemaSnapshot.CaptureAsync(twice);
+        await Migrator(twice).UpAsync(cancellationToken: ct);
+
+        Assert.Equal(await SchemaSnapshot.CaptureAsync(once), await SchemaSnapshot.CaptureAsync(twice));
+        // Down to 0 leaves only the version table and tokens (kept on purpose, with its original columns).
+        Assert.DoesNotContain("tesla_accounts", afterDown, StringComparison.Ordinal);
+        Assert.DoesNotContain("vehicle", afterDown, StringComparison.Ordinal);
+        Assert.DoesNotContain("tesla_account_id", afterDown, StringComparison.Ordinal);
+        Assert.Contains("column public.tokens #1 key text not null", afterDown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Down_to_a_version_reverts_only_what_is_above_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync();
+        await Migrator(db).UpAsync(cancellationToken: ct);
+
+        var reverted = await Migrator(db).DownAsync(202611251020, cancellationToken: ct);
+
+        Assert.Equal([202611251050L, 202611251040L, 202611251030L], reverted.Select(s => s.Version));
+        var status = await Migrator(db).GetStatusAsync(ct);
+        Assert.Equal([202611251000L, 202611251010L, 202611251020L], status.Migrations.Where(m => m.IsApplied).Select(m => m.Version));
+        Assert.Null(await db.ScalarAsync("SELECT to_regclass('public.vehicle_data_cache')::text"));
+        Assert.NotNull(await db.ScalarAsync("SELECT to_regclass('public.vehicles')::text"));
+    }
+
+    [Fact]
+    public async Task The_printed_script_run_by_itself_builds_the_same_schema_as_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var migrated = await TestDatabase.CreateAsync();
+        await using var scripted = await TestDatabase.CreateAsync();
+        await Migrator(migrated).UpAsync(cancellationToken: ct);
+
+        var script = await CliRun.InProcessAsync(["script", "--connection", scripted.ConnectionString]);
+        Assert.Equal(0, script.ExitCode);
+        Assert.Equal(7, script.Out.Split('\n').Count(line => line == "BEGIN;"));
+        Assert.Equal(7, script.Out.Split('\n').Count(line => line == "COMMIT;"));
+        Assert.Equal(0L, await scripted.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname IN ('public', 'tesladb')"));
+
+        // What a DBA does with it: hand it to psql (here: one simple-protocol batch).
+        await scripted.ExecuteAsync(script.Out);
+
+        Assert.Equal(await SchemaSnapshot.CaptureAsync(migrated), await SchemaSnapshot.CaptureAsync(scripted));
+        Assert.Equal(6L, await scripted.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info"));
+        var status = await Migrator(scripted).GetStatusAsync(ct);
+        Assert.True(status.IsUpToDate);
+    }
+
+    [Fact]
+    public async Task Up_twice_applies_nothing_the_second_time()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync();
+        Assert.Equal(6, (await Migrator(db).UpAsync(cancellationToken: ct)).Count);
+        Assert.Empty(await Migrator(db).UpAsync(cancellationToken: ct));
+        Assert.Equal(6L, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info"));
+    }
+}
