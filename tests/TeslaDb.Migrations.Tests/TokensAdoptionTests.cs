@@ -64,7 +64,7 @@ public sealed class TokensAdoptionTests
             "INSERT INTO tokens (key, token_data, tesla_account_id) VALUES ('user_token:u:' || @a::text, '{\"refresh_token\": \"EU_kept\"}', @a)",
             ("a", account));
 
-        await migrator.DownAsync(0, cancellationToken: ct);
+        await migrator.DownAsync(0, allowDataLoss: true, cancellationToken: ct);
 
         Assert.Equal("{\"refresh_token\": \"EU_kept\"}", await db.ScalarAsync<string>("SELECT token_data::text FROM tokens"));
     }

@@ -15,6 +15,8 @@ internal static class ErrorReport
                 return (ExitCodes.Usage, exception.Message);
             case MigrationLockTimeoutException:
                 return (ExitCodes.LockTimeout, exception.Message);
+            case DataLossRefusedException:
+                return (ExitCodes.DataLossRefused, exception.Message);
             case OperationCanceledException:
                 return (ExitCodes.Cancelled, "Cancelled; the migration in progress, if any, was rolled back.");
         }

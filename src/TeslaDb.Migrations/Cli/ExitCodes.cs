@@ -20,6 +20,9 @@ public static class ExitCodes
     /// <summary>Another run held the migration lock past <c>--lock-timeout</c>.</summary>
     public const int LockTimeout = 5;
 
+    /// <summary><c>down</c> would drop tables or columns holding data and <c>--allow-data-loss</c> was not given.</summary>
+    public const int DataLossRefused = 6;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
     public const int Cancelled = 130;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using Npgsql;
 using TeslaDb.Connection;
@@ -13,6 +14,7 @@ public static class MigrateCommand
 
     private static readonly Option<string?> ConnectionOption = new("--connection", "-c")
     {
+        HelpName = "CONNECTION",
         Description = "Npgsql connection string or postgres:// URL (default: TESLADB_CONNECTION, then ConnectionStrings__TeslaDb). Use the direct connection or a session-mode pooler, not a transaction pooler.",
         Recursive = true,
     };
@@ -25,6 +27,7 @@ public static class MigrateCommand
 
     private static readonly Option<int> LockTimeoutOption = new("--lock-timeout")
     {
+        HelpName = "SECONDS",
         Description = "Seconds to wait for another run holding the migration lock (exit code 5 after that).",
         DefaultValueFactory = _ => 600,
         Recursive = true,
@@ -32,6 +35,7 @@ public static class MigrateCommand
 
     private static readonly Option<int> CommandTimeoutOption = new("--command-timeout")
     {
+        HelpName = "SECONDS",
         Description = "Seconds each SQL statement may take; 0 (the default) means no limit.",
         DefaultValueFactory = _ => 0,
         Recursive = true,
@@ -62,11 +66,15 @@ public static class MigrateCommand
         return await parsed.InvokeAsync(invocation, cancellationToken);
     }
 
-    private static RootCommand Build(CliContext context)
+    private static Command Build(CliContext context)
     {
-        var root = new RootCommand(
+        // A plain Command rather than RootCommand, whose name would be the assembly's (TeslaDb.Migrations).
+        var root = new Command(
+            Name,
             "Migrates the TeslaDb schema (tesla_accounts, tokens, vehicles, vehicle_data_cache). Safe to run from several CI jobs at once.\n"
-            + "Exit codes: 0 success, 1 migration failed, 2 usage error, 3 cannot connect, 4 pending migrations (status --exit-code), 5 lock timeout.");
+            + "Exit codes: 0 success, 1 migration failed, 2 usage error, 3 cannot connect, 4 pending migrations (status --exit-code), 5 lock timeout, 6 down refused (would destroy data).");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
         root.Options.Add(ConnectionOption);
         root.Options.Add(VerboseOption);
         root.Options.Add(LockTimeoutOption);
@@ -140,7 +148,11 @@ public static class MigrateCommand
     {
         var to = ToOption("Revert every applied migration above this version (0 reverts all).", required: true);
         var json = JsonOption();
-        var command = new Command("down", "Revert migrations, newest first, each in its own transaction. The tokens table and its rows are always kept.") { to, json };
+        var allowDataLoss = new Option<bool>("--allow-data-loss")
+        {
+            Description = "Revert even when that drops tables holding rows or columns holding values (refused with exit code 6 otherwise).",
+        };
+        var command = new Command("down", "Revert migrations, newest first, each in its own transaction. The tokens table and its rows are always kept.") { to, json, allowDataLoss };
         command.SetAction((parse, ct) => Execute(parse, context, parse.GetValue(json), async (migrator, target) =>
         {
             var asJson = parse.GetValue(json);
@@ -156,7 +168,7 @@ public static class MigrateCommand
                 context.Out.WriteLine($"Migrating {target} down to {parse.GetValue(to)}…");
             }
 
-            var steps = await migrator.DownAsync(parse.GetValue(to)!.Value, progress, ct);
+            var steps = await migrator.DownAsync(parse.GetValue(to)!.Value, parse.GetValue(allowDataLoss), progress, ct);
             var after = await migrator.GetStatusAsync(ct);
             if (asJson)
             {

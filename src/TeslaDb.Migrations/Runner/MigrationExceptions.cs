@@ -86,3 +86,32 @@ public sealed class UnknownMigrationVersionException : ArgumentException
     {
     }
 }
+
+/// <summary><c>down</c> would drop tables or columns that hold data, and the caller did not allow it.</summary>
+public sealed class DataLossRefusedException : Exception
+{
+    public DataLossRefusedException(IReadOnlyList<string> losses)
+        : base($"Refused: this down would destroy data in {string.Join(", ", losses)}. Nothing was changed. Back it up, then pass --allow-data-loss to proceed (the tokens table and its rows are kept either way).")
+    {
+        Losses = losses;
+    }
+
+    public DataLossRefusedException()
+    {
+        Losses = [];
+    }
+
+    public DataLossRefusedException(string message)
+        : base(message)
+    {
+        Losses = [];
+    }
+
+    public DataLossRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Losses = [];
+    }
+
+    public IReadOnlyList<string> Losses { get; }
+}

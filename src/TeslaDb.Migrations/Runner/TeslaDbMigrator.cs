@@ -69,21 +69,28 @@ public sealed class TeslaDbMigrator
     }
 
     /// <summary>Reverts the applied migrations above <paramref name="targetVersion"/> (0 reverts all), newest
-    /// first, one transaction each.</summary>
+    /// first, one transaction each. Refuses, changing nothing, when that would drop a table holding rows or a column
+    /// holding values, unless <paramref name="allowDataLoss"/> is set.</summary>
+    /// <exception cref="DataLossRefusedException">Data would be lost and <paramref name="allowDataLoss"/> is false.</exception>
     public async Task<IReadOnlyList<MigrationStep>> DownAsync(
-        long targetVersion, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
+        long targetVersion, bool allowDataLoss = false, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var _ = await MigrationLock.AcquireAsync(_connectionString, _options.LockTimeout, _options.OnWaiting, cancellationToken);
+        if (!allowDataLoss)
+        {
+            var statements = await Task.Run(() => PreviewDown(targetVersion), cancellationToken);
+            var losses = await DataLossCheck.FindAsync(_connectionString, statements, cancellationToken);
+            if (losses.Count > 0)
+            {
+                throw new DataLossRefusedException(losses);
+            }
+        }
+
         return await Task.Run(
             () =>
             {
                 using var session = Open(preview: false);
-                session.EnsureKnown(targetVersion);
-                var applied = session.AppliedVersions;
-                var toRevert = session.Migrations
-                    .Where(m => applied.Contains(m.Version) && m.Version > targetVersion)
-                    .OrderByDescending(m => m.Version)
-                    .ToList();
+                var toRevert = ToRevert(session, targetVersion);
                 var steps = new List<MigrationStep>();
                 for (var i = 0; i < toRevert.Count; i++)
                 {
@@ -96,6 +103,26 @@ public sealed class TeslaDbMigrator
                 return steps;
             },
             cancellationToken);
+    }
+
+    private static List<IMigrationInfo> ToRevert(FluentSession session, long targetVersion)
+    {
+        session.EnsureKnown(targetVersion);
+        var applied = session.AppliedVersions;
+        return [.. session.Migrations.Where(m => applied.Contains(m.Version) && m.Version > targetVersion).OrderByDescending(m => m.Version)];
+    }
+
+    /// <summary>The SQL a down to <paramref name="targetVersion"/> would run, generated in preview mode.</summary>
+    private IReadOnlyList<string> PreviewDown(long targetVersion)
+    {
+        var capture = new SqlCapture();
+        using var session = FluentSession.Open(_options, _connectionString, preview: true, capture);
+        foreach (var migration in ToRevert(session, targetVersion))
+        {
+            session.Runner.ApplyMigrationDown(migration, FluentSession.UsesTransaction(migration));
+        }
+
+        return capture.Drain();
     }
 
     /// <summary>Every migration with its state. Reads only: creates nothing, takes no lock.</summary>

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test project of the solution against a throwaway PostgreSQL cluster, then removes the cluster.
+# Last line: "tests: N passed, N failed, N skipped". Exits non-zero when a test fails or when no test ran.
+#
+#   scripts/test.sh                 all tests
+#   scripts/test.sh --filter EXPR   only the tests matching a dotnet test filter (e.g. FullyQualifiedName~Concurrency)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+filter=()
+if [ "${1:-}" = "--filter" ] && [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
+
+command -v dotnet >/dev/null || { echo "test.sh: the .NET SDK (dotnet) is not on PATH; install .NET 10." >&2; exit 1; }
+
+export TESLADB_DEV_DB_DIR
+TESLADB_DEV_DB_DIR=$(mktemp -d /tmp/tesladb-test-db.XXXXXX)
+results=$(mktemp -d /tmp/tesladb-test-results.XXXXXX)
+cleanup() {
+  scripts/dev-db.sh stop >/dev/null 2>&1 || true
+  rm -rf "$TESLADB_DEV_DB_DIR" "$results"
+}
+trap cleanup EXIT INT TERM
+
+scripts/dev-db.sh start
+export TESLADB_TEST_CONNECTION
+TESLADB_TEST_CONNECTION=$(scripts/dev-db.sh url)
+# The tools under test must not pick up a developer's own database.
+unset TESLADB_CONNECTION ConnectionStrings__TeslaDb
+
+dotnet build TeslaDb.sln --nologo -v quiet -clp:ErrorsOnly
+status=0
+dotnet test TeslaDb.sln --no-build --nologo -v quiet --logger "trx" --results-directory "$results" "${filter[@]}" || status=$?
+
+# Sum the counters of every test project's TRX report.
+read -r passed failed skipped total < <(
+  cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "=");  gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
+    END { printf "%d %d %d %d\n", c["passed"], c["failed"], c["notExecuted"], c["total"] }')
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$total" -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
+if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ]; then
+  exit 1
+fi
