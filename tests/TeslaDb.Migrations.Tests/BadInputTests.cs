@@ -84,7 +84,7 @@ public sealed class BadInputTests(MigratedDatabaseFixture fixture) : IClassFixtu
         var after = await CliRun.ProcessAsync(["status", "--exit-code", "-c", fresh.Url]);
 
         Assert.Equal(ExitCodes.PendingMigrations, before.ExitCode);
-        Assert.Contains("6 pending", before.Out, StringComparison.Ordinal);
+        Assert.Contains($"{KnownMigrations.Count} pending", before.Out, StringComparison.Ordinal);
         Assert.Equal(0, up.ExitCode);
         Assert.Equal(0, after.ExitCode);
         Assert.Contains("up to date", after.Out, StringComparison.Ordinal);

@@ -16,7 +16,10 @@ public sealed record CliResult(int ExitCode, string Out, string Error)
 internal static class CliRun
 {
     public static async Task<CliResult> InProcessAsync(
-        string[] args, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<Assembly>? migrationAssemblies = null)
+        string[] args,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        IReadOnlyList<Assembly>? migrationAssemblies = null,
+        string? migrationNamespace = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -26,6 +29,7 @@ internal static class CliRun
             Error = error,
             Configuration = new ConfigurationBuilder().AddInMemoryCollection(environment ?? new Dictionary<string, string?>()).Build(),
             MigrationAssemblies = migrationAssemblies,
+            MigrationNamespace = migrationNamespace,
         };
         var code = await MigrateCommand.RunAsync(args, context, TestContext.Current.CancellationToken);
         return new CliResult(code, output.ToString(), error.ToString());

@@ -47,7 +47,7 @@ public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : ICl
         foreach (var result in new[] { fromFlag, fromVariable, fromConnectionStrings })
         {
             Assert.True(result.ExitCode == 0, result.ToString());
-            Assert.Contains($"Migrations of {_db.Description}:", result.Out, StringComparison.Ordinal);
+            Assert.Contains($"Migrations of {_db.Description} (plain PostgreSQL):", result.Out, StringComparison.Ordinal);
         }
     }
 

@@ -1,6 +1,6 @@
 using TeslaDb.Migrations.Cli;
 using TeslaDb.Migrations.Runner;
-using TeslaDb.Migrations.TestMigrations;
+using TeslaDb.Migrations.TestMigrations.Failing;
 using TeslaDb.TestSupport;
 
 namespace TeslaDb.Migrations.Tests;
@@ -12,9 +12,9 @@ public sealed class FailingMigrationTests
     public async Task Failing_migration_is_rolled_back_whole_and_exits_1()
     {
         await using var db = await TestDatabase.CreateAsync();
-        var assemblies = new[] { typeof(TeslaDbMigrator).Assembly, typeof(FailsHalfway).Assembly };
+        Assert.Equal(0, (await CliRun.InProcessAsync(["up", "--connection", db.ConnectionString])).ExitCode);
 
-        var result = await CliRun.InProcessAsync(["up", "--connection", db.ConnectionString], migrationAssemblies: assemblies);
+        var result = await CliRun.InProcessAsync(["up", "--connection", db.ConnectionString], migrationAssemblies: [typeof(FailsHalfway).Assembly], migrationNamespace: typeof(FailsHalfway).Namespace);
 
         Assert.Equal(ExitCodes.MigrationFailed, result.ExitCode);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -23,9 +23,10 @@ public sealed class FailingMigrationTests
         // Nothing of the failed migration remains…
         Assert.Null(await db.ScalarAsync($"SELECT to_regclass('public.{FailsHalfway.TableName}')::text"));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info WHERE version = @v", ("v", FailsHalfway.VersionNumber)));
-        // …while the ones before it, each in its own transaction, stay applied.
-        Assert.Equal(6L, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info"));
-        Assert.Contains("applied 202611251050", result.Out, StringComparison.Ordinal);
+        // …while the one before it in the same run, in its own transaction, stays applied.
+        Assert.Contains($"applied {SucceedsFirst.VersionNumber}", result.Out, StringComparison.Ordinal);
+        Assert.NotNull(await db.ScalarAsync($"SELECT to_regclass('public.{SucceedsFirst.TableName}')::text"));
+        Assert.Equal(KnownMigrations.Count + 1L, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info"));
     }
 
     [Fact]
@@ -33,9 +34,10 @@ public sealed class FailingMigrationTests
     {
         await using var db = await TestDatabase.CreateAsync();
         var assemblies = new[] { typeof(FailsHalfway).Assembly };
+        var only = typeof(FailsHalfway).Namespace;
 
-        var plain = await CliRun.InProcessAsync(["up", "--connection", db.ConnectionString], migrationAssemblies: assemblies);
-        var verbose = await CliRun.InProcessAsync(["up", "--verbose", "--connection", db.ConnectionString], migrationAssemblies: assemblies);
+        var plain = await CliRun.InProcessAsync(["up", "--connection", db.ConnectionString], migrationAssemblies: assemblies, migrationNamespace: only);
+        var verbose = await CliRun.InProcessAsync(["up", "--verbose", "--connection", db.ConnectionString], migrationAssemblies: assemblies, migrationNamespace: only);
 
         Assert.Equal(ExitCodes.MigrationFailed, plain.ExitCode);
         Assert.Equal(ExitCodes.MigrationFailed, verbose.ExitCode);

@@ -5,7 +5,8 @@ namespace TeslaDb.Migrations.Tests;
 
 /// <summary>
 /// A text picture of everything the migrations define in a database, read from the catalog: columns (in order,
-/// dropped ones skipped), constraints, indexes, functions and triggers of the public and tesladb schemas. Two
+/// dropped ones skipped), constraints, indexes, functions, triggers, policies and row level security of the public
+/// and tesladb schemas. Two
 /// databases with equal snapshots have the same schema.
 /// </summary>
 internal static class SchemaSnapshot
@@ -30,6 +31,13 @@ internal static class SchemaSnapshot
         SELECT 'trigger ' || pg_get_triggerdef(tg.oid)
           FROM pg_trigger tg JOIN pg_class t ON t.oid = tg.tgrelid JOIN pg_namespace n ON n.oid = t.relnamespace
          WHERE NOT tg.tgisinternal AND n.nspname IN ('public', 'tesladb')
+        UNION ALL
+        SELECT 'policy ' || schemaname || '.' || tablename || ' ' || policyname || ' ' || permissive || ' ' || cmd || ' '
+               || array_to_string(roles, ',') || ' ' || coalesce(qual, '') || ' ' || coalesce(with_check, '')
+          FROM pg_policies WHERE schemaname IN ('public', 'tesladb')
+        UNION ALL
+        SELECT 'rls ' || c.relname || ' ' || c.relrowsecurity
+          FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
         ORDER BY 1
         """;
 

@@ -32,3 +32,14 @@ public class MigratedDatabaseFixture : EmptyDatabaseFixture
         await new TeslaDbMigrator(new MigratorOptions { ConnectionString = Database.ConnectionString }).UpAsync();
     }
 }
+
+/// <summary>Class fixture: a database made to look like Supabase (<see cref="SupabaseLookalike"/>), migrated.</summary>
+public class SupabaseDatabaseFixture : EmptyDatabaseFixture
+{
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await SupabaseLookalike.InstallAsync(Database);
+        await new TeslaDbMigrator(new MigratorOptions { ConnectionString = Database.ConnectionString }).UpAsync();
+    }
+}

@@ -14,4 +14,7 @@ public sealed class CliContext
 
     /// <summary>Replaces TeslaDb's migrations (tests run test-only assemblies through the real command).</summary>
     public IReadOnlyList<Assembly>? MigrationAssemblies { get; init; }
+
+    /// <summary>Only the migrations of this namespace of <see cref="MigrationAssemblies"/> (tests: two editions of one migration).</summary>
+    public string? MigrationNamespace { get; init; }
 }

@@ -17,6 +17,10 @@ internal static class ErrorReport
                 return (ExitCodes.LockTimeout, exception.Message);
             case DataLossRefusedException:
                 return (ExitCodes.DataLossRefused, exception.Message);
+            case ChangedMigrationsException:
+                return (ExitCodes.ChangedMigrations, exception.Message);
+            case TransactionPoolerException:
+                return (ExitCodes.TransactionPooler, exception.Message);
             case OperationCanceledException:
                 return (ExitCodes.Cancelled, "Cancelled; the migration in progress, if any, was rolled back.");
         }

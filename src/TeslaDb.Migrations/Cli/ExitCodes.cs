@@ -23,6 +23,15 @@ public static class ExitCodes
     /// <summary><c>down</c> would drop tables or columns holding data and <c>--allow-data-loss</c> was not given.</summary>
     public const int DataLossRefused = 6;
 
+    /// <summary><c>verify</c> found the schema different from the one the migrations define, or a changed migration.</summary>
+    public const int Drift = 7;
+
+    /// <summary><c>up</c> refused (or <c>status --exit-code</c> found): an applied migration's SQL changed since it was applied.</summary>
+    public const int ChangedMigrations = 8;
+
+    /// <summary>The connection goes through a transaction-mode pooler; migrate through a direct or session-mode connection.</summary>
+    public const int TransactionPooler = 9;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
     public const int Cancelled = 130;
 }

@@ -18,12 +18,15 @@ internal static class Output
 
     public static string Ms(TimeSpan elapsed) => $"{elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms";
 
+    private static string State(MigrationState m) =>
+        !m.IsKnown ? "unknown" : m.IsChanged ? "changed" : m.IsApplied ? "applied" : "pending";
+
     public static void WriteStatus(TextWriter writer, string target, MigrationStatus status)
     {
-        writer.WriteLine($"Migrations of {target}:");
+        writer.WriteLine($"Migrations of {target} ({(status.Supabase ? "Supabase" : "plain PostgreSQL")}):");
         foreach (var m in status.Migrations)
         {
-            var state = !m.IsKnown ? "UNKNOWN" : m.IsApplied ? "applied" : "pending";
+            var state = State(m) is "pending" or "applied" ? State(m) : State(m).ToUpperInvariant();
             var when = m.AppliedOn?.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? string.Empty;
             writer.WriteLine($"  {m.Version}  {state,-7}  {when,-20}  {m.Description}");
         }
@@ -35,17 +38,57 @@ internal static class Output
         {
             writer.WriteLine("UNKNOWN: applied to the database but not part of this tesladb-migrate (a newer version migrated it); upgrade the tool.");
         }
+
+        if (status.Changed.Any())
+        {
+            writer.WriteLine("CHANGED: the migration's SQL differs from what was applied (its code was edited afterwards); 'up' refuses to run past it. Run 'verify'.");
+        }
     }
+
+    public static void WriteVerify(TextWriter writer, string target, VerifyReport report)
+    {
+        var status = report.Status;
+        if (!status.IsUpToDate)
+        {
+            writer.WriteLine($"{target}: {status.Pending.Count()} migration(s) pending; run 'tesladb-migrate up' first (verify compares a fully migrated schema).");
+            return;
+        }
+
+        foreach (var m in status.Changed)
+        {
+            writer.WriteLine($"changed migration: {m.Version} ({m.Description}) no longer generates the SQL that was applied");
+        }
+
+        foreach (var d in report.Differences)
+        {
+            writer.WriteLine(d.Describe());
+        }
+
+        writer.WriteLine(report.IsClean
+            ? $"{target} matches the schema of its {status.Migrations.Count} migrations ({(status.Supabase ? "Supabase" : "plain PostgreSQL")})."
+            : $"{target}: {report.Differences.Count} difference(s), {status.Changed.Count()} changed migration(s).");
+    }
+
+    public static object VerifyJson(string target, VerifyReport report) => new
+    {
+        target,
+        supabase = report.Status.Supabase,
+        clean = report.IsClean,
+        pending = report.Status.Pending.Select(m => m.Version),
+        changedMigrations = report.Status.Changed.Select(m => new { version = m.Version, description = m.Description }),
+        differences = report.Differences.Select(d => new { kind = d.Kind, @object = d.Object, expected = d.Expected, found = d.Found, text = d.Describe() }),
+    };
 
     public static object StatusJson(string target, MigrationStatus status) => new
     {
         target,
+        supabase = status.Supabase,
         upToDate = status.IsUpToDate,
         migrations = status.Migrations.Select(m => new
         {
             version = m.Version,
             description = m.Description,
-            state = !m.IsKnown ? "unknown" : m.IsApplied ? "applied" : "pending",
+            state = State(m),
             appliedOn = m.AppliedOn,
         }),
     };
@@ -55,12 +98,9 @@ internal static class Output
         target,
         action,
         migrations = steps.Select(s => new { version = s.Version, description = s.Description, elapsedMs = Math.Round(s.Elapsed.TotalMilliseconds, 1) }),
-        currentVersion = CurrentVersion(after),
+        currentVersion = after.CurrentVersion,
         upToDate = after.IsUpToDate,
     };
-
-    public static long CurrentVersion(MigrationStatus status) =>
-        status.Migrations.Where(m => m.IsApplied).Select(m => m.Version).DefaultIfEmpty(0).Max();
 
     public static void WriteScript(TextWriter writer, string target, MigrationScript script)
     {

@@ -17,11 +17,9 @@ internal static partial class DataLossCheck
     private static partial Regex DropColumn();
 
     /// <summary>Describes each thing that holds data and would be dropped ("table public.vehicles"), none when safe.</summary>
-    public static async Task<IReadOnlyList<string>> FindAsync(string connectionString, IEnumerable<string> statements, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> FindAsync(NpgsqlConnection connection, IEnumerable<string> statements, CancellationToken cancellationToken)
     {
         var losses = new List<string>();
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
         foreach (var statement in statements)
         {
             foreach (Match m in DropTable().Matches(statement))

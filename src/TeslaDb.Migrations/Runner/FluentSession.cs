@@ -27,9 +27,10 @@ internal sealed class FluentSession : IDisposable
 
     public MigrationRunner Runner { get; }
 
-    public static FluentSession Open(MigratorOptions options, string connectionString, bool preview, SqlCapture capture)
+    public static FluentSession Open(MigratorOptions options, string connectionString, MigrationTarget target, bool preview, SqlCapture capture)
     {
         var services = new ServiceCollection()
+            .AddSingleton(target)
             .AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Information).AddProvider(capture))
             .AddFluentMigratorCore()
             .ConfigureRunner(runner =>
@@ -46,6 +47,11 @@ internal sealed class FluentSession : IDisposable
                 }
             })
             .Configure<RunnerOptions>(runner => runner.TransactionPerSession = false)
+            .Configure<TypeFilterOptions>(filter =>
+            {
+                filter.Namespace = options.MigrationNamespace;
+                filter.NestedNamespaces = true;
+            })
             .BuildServiceProvider(validateScopes: true);
         return new FluentSession(services);
     }
@@ -61,6 +67,17 @@ internal sealed class FluentSession : IDisposable
     {
         var applied = AppliedVersions;
         return [.. Migrations.Where(m => !applied.Contains(m.Version) && (target is null || m.Version <= target))];
+    }
+
+    /// <summary>
+    /// The SQL of one migration's Up, generated in a preview session: the same text whatever the database holds
+    /// (the version row is not part of it). The basis of the checksums.
+    /// </summary>
+    public IReadOnlyList<string> PreviewUp(IMigrationInfo migration, SqlCapture capture)
+    {
+        _ = capture.Drain();
+        Runner.Up(migration.Migration); // runs as a non-versioned migration: preview logs its SQL, records nothing
+        return capture.Drain();
     }
 
     /// <summary>Throws when <paramref name="version"/> is neither 0 nor a migration's version.</summary>

@@ -115,3 +115,55 @@ public sealed class DataLossRefusedException : Exception
 
     public IReadOnlyList<string> Losses { get; }
 }
+
+/// <summary>Applied migrations whose SQL has changed since; <c>up</c> does not run past them unless allowed.</summary>
+public sealed class ChangedMigrationsException : Exception
+{
+    public ChangedMigrationsException(IReadOnlyList<MigrationState> changed)
+        : base($"Refused: applied migration(s) {string.Join(", ", changed.Select(m => $"{m.Version} ({m.Description})"))} changed since they were applied; their new SQL never ran here. Restore the original migration code, or check the schema with 'verify' and pass --allow-changed.")
+    {
+        Changed = changed;
+    }
+
+    public ChangedMigrationsException()
+    {
+        Changed = [];
+    }
+
+    public ChangedMigrationsException(string message)
+        : base(message)
+    {
+        Changed = [];
+    }
+
+    public ChangedMigrationsException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Changed = [];
+    }
+
+    public IReadOnlyList<MigrationState> Changed { get; }
+}
+
+/// <summary>The connection goes through a transaction-mode pooler, where the migration lock cannot work.</summary>
+public sealed class TransactionPoolerException : Exception
+{
+    public TransactionPoolerException(string host, int port)
+        : base($"Refused: {host}:{port} is a transaction-mode pooler (consecutive sessions share one server connection), where the migration lock and session settings do not hold. Migrate through the direct connection or a session-mode pooler (on Supabase: the direct connection or the session pooler on port 5432, not 6543).")
+    {
+    }
+
+    public TransactionPoolerException()
+    {
+    }
+
+    public TransactionPoolerException(string message)
+        : base(message)
+    {
+    }
+
+    public TransactionPoolerException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

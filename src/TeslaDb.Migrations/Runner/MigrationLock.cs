@@ -17,13 +17,17 @@ internal sealed class MigrationLock : IAsyncDisposable
 
     private MigrationLock(NpgsqlConnection connection) => _connection = connection;
 
+    /// <summary>The session that holds the lock; the run may use it for its own bookkeeping.</summary>
+    public NpgsqlConnection Connection => _connection;
+
     public static async Task<MigrationLock> AcquireAsync(
-        string connectionString, TimeSpan timeout, Action<string>? onWaiting, CancellationToken cancellationToken)
+        string connectionString, NpgsqlConnectionStringBuilder target, TimeSpan timeout, Action<string>? onWaiting, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken);
+            await PoolerCheck.EnsureSessionAsync(connection, connectionString, target, cancellationToken);
             if (!await TryLockAsync(connection, cancellationToken))
             {
                 onWaiting?.Invoke(await DescribeHolderAsync(connection, cancellationToken));

@@ -4,14 +4,20 @@ namespace TeslaDb.Migrations.Runner;
 /// <param name="AppliedOn">When it was applied (UTC); null while pending.</param>
 /// <param name="IsKnown">False for a version recorded in the database that this tool does not contain
 /// (the database was migrated by a newer version of the tool).</param>
-public sealed record MigrationState(long Version, string Description, bool IsApplied, DateTimeOffset? AppliedOn, bool IsKnown = true);
+/// <param name="IsChanged">True for an applied migration whose generated SQL no longer matches the checksum recorded
+/// when it was applied: its code was edited afterwards.</param>
+public sealed record MigrationState(
+    long Version, string Description, bool IsApplied, DateTimeOffset? AppliedOn, bool IsKnown = true, bool IsChanged = false);
 
 /// <summary>Every migration, in version order, and whether the database is up to date.</summary>
-public sealed record MigrationStatus(IReadOnlyList<MigrationState> Migrations)
+/// <param name="Supabase">Whether the Supabase parts apply to this database.</param>
+public sealed record MigrationStatus(IReadOnlyList<MigrationState> Migrations, bool Supabase)
 {
     public IEnumerable<MigrationState> Pending => Migrations.Where(m => !m.IsApplied);
     public IEnumerable<MigrationState> Unknown => Migrations.Where(m => !m.IsKnown);
+    public IEnumerable<MigrationState> Changed => Migrations.Where(m => m.IsChanged);
     public bool IsUpToDate => !Pending.Any();
+    public long CurrentVersion => Migrations.Where(m => m.IsApplied).Select(m => m.Version).DefaultIfEmpty(0).Max();
 }
 
 /// <summary>A migration applied or reverted by this run.</summary>

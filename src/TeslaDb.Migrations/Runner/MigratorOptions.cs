@@ -20,6 +20,26 @@ public sealed class MigratorOptions
     /// index build on a large production table can take minutes.</summary>
     public TimeSpan? CommandTimeout { get; init; }
 
+    /// <summary>Whether to apply the Supabase parts (auth.users link, row level security, execute grants): detected
+    /// from the database by default.</summary>
+    public SupabaseMode Supabase { get; init; } = SupabaseMode.Auto;
+
+    /// <summary>Only the migrations in this namespace (and below) of <see cref="MigrationAssemblies"/>; all when null.</summary>
+    public string? MigrationNamespace { get; init; }
+
     /// <summary>Told once when this run has to wait for another run's lock (what to print: "waiting for …").</summary>
     public Action<string>? OnWaiting { get; init; }
+}
+
+/// <summary>Whether the target is Supabase.</summary>
+public enum SupabaseMode
+{
+    /// <summary>Supabase when the database has <c>auth.users</c> and <c>auth.uid()</c>.</summary>
+    Auto,
+
+    /// <summary>Apply the Supabase parts whatever the detection says.</summary>
+    On,
+
+    /// <summary>Never apply them.</summary>
+    Off,
 }

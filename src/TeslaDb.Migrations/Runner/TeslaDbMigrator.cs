@@ -3,6 +3,7 @@ using FluentMigrator.Infrastructure;
 using Npgsql;
 using TeslaDb.Connection;
 using TeslaDb.Migrations.Schema;
+using TeslaDb.Migrations.Verify;
 
 namespace TeslaDb.Migrations.Runner;
 
@@ -10,7 +11,8 @@ namespace TeslaDb.Migrations.Runner;
 /// Runs the TeslaDb migrations in-process: what <c>tesladb-migrate</c> does, for an app that migrates at start-up.
 /// Every run that writes holds a PostgreSQL advisory lock, so any number of app instances or CI jobs may call
 /// <see cref="UpAsync"/> at once: each migration is applied exactly once and every caller returns normally.
-/// Each migration runs in its own transaction with its version row, so a failure leaves no trace of it.
+/// Each migration runs in its own transaction with its version row, so a failure leaves no trace of it, and the
+/// checksum of its SQL is recorded so that a migration edited after it was applied is noticed.
 /// </summary>
 public sealed class TeslaDbMigrator
 {
@@ -18,6 +20,7 @@ public sealed class TeslaDbMigrator
 
     private readonly MigratorOptions _options;
     private readonly string _connectionString;
+    private MigrationTarget? _target;
 
     /// <exception cref="ConnectionStringException">The connection string cannot be parsed.</exception>
     public TeslaDbMigrator(MigratorOptions options)
@@ -43,29 +46,52 @@ public sealed class TeslaDbMigrator
 
     /// <summary>Applies the pending migrations up to <paramref name="targetVersion"/> (all when null), one
     /// transaction each, reporting each one as it completes.</summary>
+    /// <exception cref="ChangedMigrationsException">An applied migration's SQL changed since, and
+    /// <paramref name="allowChanged"/> is false.</exception>
     public async Task<IReadOnlyList<MigrationStep>> UpAsync(
-        long? targetVersion = null, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
+        long? targetVersion = null, bool allowChanged = false, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
     {
-        await using var _ = await MigrationLock.AcquireAsync(_connectionString, _options.LockTimeout, _options.OnWaiting, cancellationToken);
-        return await Task.Run(
+        await using var held = await MigrationLock.AcquireAsync(_connectionString, Target, _options.LockTimeout, _options.OnWaiting, cancellationToken);
+        var target = await ResolveTargetAsync(held.Connection, cancellationToken);
+        var recorded = await ReadVersionTableAsync(held.Connection, cancellationToken);
+        var checksums = await Task.Run(() => ComputeChecksums(target), cancellationToken);
+        var changed = ChangedMigrations(recorded, checksums);
+        if (changed.Count > 0 && !allowChanged)
+        {
+            throw new ChangedMigrationsException(changed);
+        }
+
+        var steps = await Task.Run(
             () =>
             {
-                using var session = Open(preview: false);
+                using var session = Open(target, preview: false);
                 if (targetVersion is { } t)
                 {
                     session.EnsureKnown(t);
                 }
 
-                var steps = new List<MigrationStep>();
+                var applied = new List<MigrationStep>();
                 foreach (var migration in session.Pending(targetVersion))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    steps.Add(Run(migration, progress, () => session.Runner.MigrateUp(migration.Version)));
+                    var step = Run(migration, () => session.Runner.MigrateUp(migration.Version));
+                    RecordChecksum(held.Connection, migration.Version, checksums[migration.Version].Checksum);
+                    applied.Add(step);
+                    progress?.Report(step);
                 }
 
-                return steps;
+                return applied;
             },
             cancellationToken);
+
+        // Migrations applied before checksums existed (or by a run killed between its commit and the checksum
+        // update) get the checksum of their current SQL.
+        foreach (var (version, row) in recorded.Where(r => r.Value.Checksum is null && checksums.ContainsKey(r.Key)))
+        {
+            RecordChecksum(held.Connection, version, checksums[version].Checksum);
+        }
+
+        return steps;
     }
 
     /// <summary>Reverts the applied migrations above <paramref name="targetVersion"/> (0 reverts all), newest
@@ -75,11 +101,12 @@ public sealed class TeslaDbMigrator
     public async Task<IReadOnlyList<MigrationStep>> DownAsync(
         long targetVersion, bool allowDataLoss = false, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
     {
-        await using var _ = await MigrationLock.AcquireAsync(_connectionString, _options.LockTimeout, _options.OnWaiting, cancellationToken);
+        await using var held = await MigrationLock.AcquireAsync(_connectionString, Target, _options.LockTimeout, _options.OnWaiting, cancellationToken);
+        var target = await ResolveTargetAsync(held.Connection, cancellationToken);
         if (!allowDataLoss)
         {
-            var statements = await Task.Run(() => PreviewDown(targetVersion), cancellationToken);
-            var losses = await DataLossCheck.FindAsync(_connectionString, statements, cancellationToken);
+            var statements = await Task.Run(() => PreviewDown(target, targetVersion), cancellationToken);
+            var losses = await DataLossCheck.FindAsync(held.Connection, statements, cancellationToken);
             if (losses.Count > 0)
             {
                 throw new DataLossRefusedException(losses);
@@ -89,7 +116,7 @@ public sealed class TeslaDbMigrator
         return await Task.Run(
             () =>
             {
-                using var session = Open(preview: false);
+                using var session = Open(target, preview: false);
                 var toRevert = ToRevert(session, targetVersion);
                 var steps = new List<MigrationStep>();
                 for (var i = 0; i < toRevert.Count; i++)
@@ -97,7 +124,9 @@ public sealed class TeslaDbMigrator
                     cancellationToken.ThrowIfCancellationRequested();
                     // Revert one migration per call, down to the next applied one, so progress is per migration.
                     var next = i + 1 < toRevert.Count ? toRevert[i + 1].Version : targetVersion;
-                    steps.Add(Run(toRevert[i], progress, () => session.Runner.MigrateDown(next)));
+                    var step = Run(toRevert[i], () => session.Runner.MigrateDown(next));
+                    steps.Add(step);
+                    progress?.Report(step);
                 }
 
                 return steps;
@@ -105,59 +134,53 @@ public sealed class TeslaDbMigrator
             cancellationToken);
     }
 
-    private static List<IMigrationInfo> ToRevert(FluentSession session, long targetVersion)
-    {
-        session.EnsureKnown(targetVersion);
-        var applied = session.AppliedVersions;
-        return [.. session.Migrations.Where(m => applied.Contains(m.Version) && m.Version > targetVersion).OrderByDescending(m => m.Version)];
-    }
-
-    /// <summary>The SQL a down to <paramref name="targetVersion"/> would run, generated in preview mode.</summary>
-    private IReadOnlyList<string> PreviewDown(long targetVersion)
-    {
-        var capture = new SqlCapture();
-        using var session = FluentSession.Open(_options, _connectionString, preview: true, capture);
-        foreach (var migration in ToRevert(session, targetVersion))
-        {
-            session.Runner.ApplyMigrationDown(migration, FluentSession.UsesTransaction(migration));
-        }
-
-        return capture.Drain();
-    }
-
     /// <summary>Every migration with its state. Reads only: creates nothing, takes no lock.</summary>
     public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
-        var recorded = await ReadVersionTableAsync(cancellationToken);
-        var known = await Task.Run(
-            () =>
-            {
-                using var session = Open(preview: true);
-                return session.Migrations.Select(m => (m.Version, Description: FluentSession.Describe(m))).ToList();
-            },
-            cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var target = await ResolveTargetAsync(connection, cancellationToken);
+        var recorded = await ReadVersionTableAsync(connection, cancellationToken);
+        var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
+        var changed = ChangedMigrations(recorded, known).Select(m => m.Version).ToHashSet();
 
-        var rows = known
+        var rows = known.Values
             .Select(m => recorded.TryGetValue(m.Version, out var applied)
-                ? new MigrationState(m.Version, m.Description, true, applied.AppliedOn)
+                ? new MigrationState(m.Version, m.Description, true, applied.AppliedOn, IsChanged: changed.Contains(m.Version))
                 : new MigrationState(m.Version, m.Description, false, null))
             .Concat(recorded.Values
-                .Where(r => known.All(m => m.Version != r.Version))
+                .Where(r => !known.ContainsKey(r.Version))
                 .Select(r => new MigrationState(r.Version, r.Description, true, r.AppliedOn, IsKnown: false)))
             .OrderBy(m => m.Version)
             .ToList();
-        return new MigrationStatus(rows);
+        return new MigrationStatus(rows, target.Supabase);
+    }
+
+    /// <summary>Compares the live schema with the one the migrations define (and the checksums of the applied
+    /// migrations with their current SQL). Reads only.</summary>
+    public async Task<VerifyReport> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var status = await GetStatusAsync(cancellationToken);
+        if (!status.IsUpToDate)
+        {
+            return new VerifyReport(status, []);
+        }
+
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var found = await SchemaCatalog.CaptureAsync(connection, status.Supabase, cancellationToken);
+        return new VerifyReport(status, SchemaCatalog.Compare(ExpectedSchema.Load(status.Supabase), found));
     }
 
     /// <summary>The exact SQL <see cref="UpAsync"/> would run now, without running it.</summary>
     public async Task<MigrationScript> ScriptAsync(long? targetVersion = null, CancellationToken cancellationToken = default)
     {
-        var versionTableExists = await VersionTableExistsAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var target = await ResolveTargetAsync(connection, cancellationToken);
+        var versionTableExists = await VersionTableExistsAsync(connection, cancellationToken);
         return await Task.Run(
             () =>
             {
                 var capture = new SqlCapture { Echo = Trace };
-                using var session = FluentSession.Open(_options, _connectionString, preview: true, capture);
+                using var session = FluentSession.Open(_options, _connectionString, target, preview: true, capture);
                 if (targetVersion is { } t)
                 {
                     session.EnsureKnown(t);
@@ -179,10 +202,81 @@ public sealed class TeslaDbMigrator
             cancellationToken);
     }
 
-    private FluentSession Open(bool preview) =>
-        FluentSession.Open(_options, _connectionString, preview, new SqlCapture { Echo = Trace });
+    private FluentSession Open(MigrationTarget target, bool preview) =>
+        FluentSession.Open(_options, _connectionString, target, preview, new SqlCapture { Echo = Trace });
 
-    private static MigrationStep Run(IMigrationInfo migration, IProgress<MigrationStep>? progress, Action action)
+    private async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<MigrationTarget> ResolveTargetAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_target is not null)
+        {
+            return _target;
+        }
+
+        var supabase = _options.Supabase switch
+        {
+            SupabaseMode.On => true,
+            SupabaseMode.Off => false,
+            _ => await ScalarAsync<bool>(connection, MigrationTarget.DetectSupabaseSql, cancellationToken),
+        };
+        return _target = new MigrationTarget(supabase);
+    }
+
+    /// <summary>Every migration of the assemblies with the checksum of the SQL its Up generates.</summary>
+    private SortedDictionary<long, (long Version, string Description, string Checksum)> ComputeChecksums(MigrationTarget target)
+    {
+        var capture = new SqlCapture();
+        using var session = FluentSession.Open(_options, _connectionString, target, preview: true, capture);
+        var checksums = new SortedDictionary<long, (long, string, string)>();
+        foreach (var migration in session.Migrations)
+        {
+            checksums[migration.Version] = (migration.Version, FluentSession.Describe(migration), MigrationChecksum.Of(session.PreviewUp(migration, capture)));
+        }
+
+        return checksums;
+    }
+
+    private static List<MigrationState> ChangedMigrations(
+        Dictionary<long, VersionRow> recorded, SortedDictionary<long, (long Version, string Description, string Checksum)> current) =>
+        [.. recorded.Values
+            .Where(r => r.Checksum is not null && current.TryGetValue(r.Version, out var now) && now.Checksum != r.Checksum)
+            .Select(r => new MigrationState(r.Version, current[r.Version].Description, true, r.AppliedOn, IsChanged: true))];
+
+    private static List<IMigrationInfo> ToRevert(FluentSession session, long targetVersion)
+    {
+        session.EnsureKnown(targetVersion);
+        var applied = session.AppliedVersions;
+        return [.. session.Migrations.Where(m => applied.Contains(m.Version) && m.Version > targetVersion).OrderByDescending(m => m.Version)];
+    }
+
+    /// <summary>The SQL a down to <paramref name="targetVersion"/> would run, generated in preview mode.</summary>
+    private IReadOnlyList<string> PreviewDown(MigrationTarget target, long targetVersion)
+    {
+        var capture = new SqlCapture();
+        using var session = FluentSession.Open(_options, _connectionString, target, preview: true, capture);
+        foreach (var migration in ToRevert(session, targetVersion))
+        {
+            session.Runner.ApplyMigrationDown(migration, FluentSession.UsesTransaction(migration));
+        }
+
+        return capture.Drain();
+    }
+
+    private static MigrationStep Run(IMigrationInfo migration, Action action)
     {
         var description = FluentSession.Describe(migration);
         var watch = Stopwatch.StartNew();
@@ -195,44 +289,45 @@ public sealed class TeslaDbMigrator
             throw new MigrationFailedException(migration.Version, description, e);
         }
 
-        var step = new MigrationStep(migration.Version, description, watch.Elapsed);
-        progress?.Report(step);
-        return step;
+        return new MigrationStep(migration.Version, description, watch.Elapsed);
     }
 
-    private async Task<bool> VersionTableExistsAsync(CancellationToken cancellationToken)
+    private static void RecordChecksum(NpgsqlConnection connection, long version, string checksum)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return await VersionTableExistsAsync(connection, cancellationToken);
+        using var command = new NpgsqlCommand($"UPDATE {VersionTableName} SET checksum = @checksum WHERE version = @version", connection);
+        command.Parameters.AddWithValue("checksum", checksum);
+        command.Parameters.AddWithValue("version", version);
+        command.ExecuteNonQuery();
     }
 
-    private static async Task<bool> VersionTableExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var exists = new NpgsqlCommand($"SELECT to_regclass('{VersionTableName}') IS NOT NULL", connection);
-        return (bool)(await exists.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task<Dictionary<long, (long Version, string Description, DateTimeOffset? AppliedOn)>> ReadVersionTableAsync(
-        CancellationToken cancellationToken)
+    private static Task<bool> VersionTableExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ScalarAsync<bool>(connection, $"SELECT to_regclass('{VersionTableName}') IS NOT NULL", cancellationToken);
+
+    private sealed record VersionRow(long Version, string Description, DateTimeOffset? AppliedOn, string? Checksum);
+
+    private static async Task<Dictionary<long, VersionRow>> ReadVersionTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
+        var rows = new Dictionary<long, VersionRow>();
         if (!await VersionTableExistsAsync(connection, cancellationToken))
         {
-            return [];
+            return rows;
         }
 
-        await using var command = new NpgsqlCommand($"SELECT version, coalesce(description, ''), applied_on FROM {VersionTableName}", connection);
+        await using var command = new NpgsqlCommand($"SELECT version, coalesce(description, ''), applied_on, checksum FROM {VersionTableName}", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new Dictionary<long, (long, string, DateTimeOffset?)>();
         while (await reader.ReadAsync(cancellationToken))
         {
             // FluentMigrator writes applied_on as a UTC timestamp without time zone.
             DateTimeOffset? appliedOn = reader.IsDBNull(2)
                 ? null
                 : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc));
-            rows[reader.GetInt64(0)] = (reader.GetInt64(0), reader.GetString(1), appliedOn);
+            rows[reader.GetInt64(0)] = new VersionRow(reader.GetInt64(0), reader.GetString(1), appliedOn, reader.IsDBNull(3) ? null : reader.GetString(3));
         }
 
         return rows;

@@ -10,7 +10,8 @@ namespace TeslaDb.Migrations.Schema;
 /// We create it ourselves (<see cref="CreateSql"/>, in one transaction, under the migration lock) instead of
 /// letting FluentMigrator do it: FluentMigrator builds it in four autocommitted steps, so an interrupted first
 /// run leaves a half-made table, and with a primary key it names the key and its unique index alike (42P07).
-/// FluentMigrator then finds the table complete and only reads and writes rows.
+/// FluentMigrator then finds the table complete and only reads and writes rows. The <c>checksum</c> column is ours
+/// (FluentMigrator ignores it): the SHA-256 of the migration's generated SQL when it was applied.
 /// </remarks>
 public sealed class TeslaDbVersionTable : IVersionTableMetaData
 {
@@ -19,7 +20,8 @@ public sealed class TeslaDbVersionTable : IVersionTableMetaData
         CREATE TABLE IF NOT EXISTS {SchemaNames.VersionSchema}.{SchemaNames.VersionTable} (
             version bigint NOT NULL CONSTRAINT pk_version_info PRIMARY KEY,
             applied_on timestamp,
-            description varchar(1024)
+            description varchar(1024),
+            checksum text
         );
         """;
 

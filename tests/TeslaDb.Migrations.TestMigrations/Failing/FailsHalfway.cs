@@ -1,6 +1,6 @@
 using FluentMigrator;
 
-namespace TeslaDb.Migrations.TestMigrations;
+namespace TeslaDb.Migrations.TestMigrations.Failing;
 
 /// <summary>Creates a table, then fails: the table and the version row must both be rolled back.</summary>
 [Migration(VersionNumber, "Fails halfway on purpose")]

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using TeslaDb.Migrations.Runner;
+
+namespace TeslaDb.Migrations.Cli;
+
+/// <summary>The options every verb takes, and the small ones several verbs share.</summary>
+internal static class GlobalOptions
+{
+    public static readonly Option<string?> Connection = new("--connection", "-c")
+    {
+        HelpName = "CONNECTION",
+        Description = "Npgsql connection string or postgres:// URL (default: TESLADB_CONNECTION, then ConnectionStrings__TeslaDb). Use the direct connection or a session-mode pooler, not a transaction pooler.",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Show FluentMigrator's log, the SQL as it runs, and stack traces of errors.",
+        Recursive = true,
+    };
+
+    public static readonly Option<int> LockTimeout = new("--lock-timeout")
+    {
+        HelpName = "SECONDS",
+        Description = "Seconds to wait for another run holding the migration lock (exit code 5 after that).",
+        DefaultValueFactory = _ => 600,
+        Recursive = true,
+    };
+
+    public static readonly Option<int> CommandTimeout = new("--command-timeout")
+    {
+        HelpName = "SECONDS",
+        Description = "Seconds each SQL statement may take; 0 (the default) means no limit.",
+        DefaultValueFactory = _ => 0,
+        Recursive = true,
+    };
+
+    public static readonly Option<SupabaseMode> Supabase = new("--supabase")
+    {
+        HelpName = "auto|on|off",
+        Description = "Apply the Supabase parts (auth.users link, row level security, execute grants): auto detects auth.users and auth.uid().",
+        DefaultValueFactory = _ => SupabaseMode.Auto,
+        Recursive = true,
+    };
+
+    public static IEnumerable<Option> All => [Connection, Verbose, LockTimeout, CommandTimeout, Supabase];
+
+    public static Option<bool> Json() => new("--json") { Description = "Write the result as JSON on stdout." };
+
+    public static Option<long?> To(string description, bool required = false) => new("--to")
+    {
+        Description = description,
+        Required = required,
+        HelpName = "VERSION",
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                return version;
+            }
+
+            result.AddError("--to takes a migration version (yyyyMMddHHmm, as 'status' lists them) or 0.");
+            return null;
+        },
+    };
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Npgsql;
+using TeslaDb.Connection;
+using TeslaDb.Migrations.Runner;
+
+namespace TeslaDb.Migrations.Cli;
+
+/// <summary>What every verb does around its own work: resolve the connection, build the migrator, and turn any
+/// failure into one line on stderr (plus a JSON error object with --json) and an exit code.</summary>
+internal static class VerbRunner
+{
+    public static async Task<int> RunAsync(
+        ParseResult parse, CliContext context, bool json, Func<TeslaDbMigrator, string, Task<int>> verb)
+    {
+        var verbose = parse.GetValue(GlobalOptions.Verbose);
+        NpgsqlConnectionStringBuilder? target = null;
+        try
+        {
+            var connection = ConnectionSource.Resolve(parse.GetValue(GlobalOptions.Connection), context.Configuration);
+            target = connection.Builder;
+            var options = new MigratorOptions
+            {
+                ConnectionString = connection.ConnectionString,
+                LockTimeout = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(GlobalOptions.LockTimeout))),
+                CommandTimeout = parse.GetValue(GlobalOptions.CommandTimeout) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null,
+                Supabase = parse.GetValue(GlobalOptions.Supabase),
+                MigrationAssemblies = context.MigrationAssemblies ?? new MigratorOptions { ConnectionString = string.Empty }.MigrationAssemblies,
+                MigrationNamespace = context.MigrationNamespace,
+                OnWaiting = message => context.Error.WriteLine(message),
+            };
+            var migrator = new TeslaDbMigrator(options) { Trace = verbose ? context.Error.WriteLine : null };
+            return await verb(migrator, connection.Description);
+        }
+        catch (Exception e)
+        {
+            var (code, message) = ErrorReport.Classify(e, target);
+            context.Error.WriteLine($"{MigrateCommand.Name}: {message}");
+            if (verbose)
+            {
+                context.Error.WriteLine(e.ToString());
+            }
+
+            if (json)
+            {
+                Output.WriteJson(context.Out, new { error = new { exitCode = code, message } });
+            }
+
+            return code;
+        }
+    }
+
+    /// <summary>Reports on the calling thread at once (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    public sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

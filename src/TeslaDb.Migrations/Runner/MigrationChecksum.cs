@@ -1,0 +1,17 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TeslaDb.Migrations.Runner;
+
+/// <summary>
+/// The checksum of a migration: SHA-256 of the SQL its Up generates (statements trimmed, joined by new lines).
+/// FluentMigrator records none, so a migration edited after it was applied would otherwise never be noticed.
+/// </summary>
+internal static class MigrationChecksum
+{
+    public static string Of(IEnumerable<string> statements)
+    {
+        var text = string.Join('\n', statements.Select(s => s.Trim().ReplaceLineEndings("\n")));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}

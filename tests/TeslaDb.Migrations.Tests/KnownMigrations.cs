@@ -1,0 +1,15 @@
+using TeslaDb.Migrations.Runner;
+
+namespace TeslaDb.Migrations.Tests;
+
+/// <summary>Facts about TeslaDb's own migrations that the tests check against.</summary>
+internal static class KnownMigrations
+{
+    /// <summary>How many there are, read from the assembly (a new migration needs no test edit).</summary>
+    public static readonly int Count = typeof(TeslaDbMigrator).Assembly.GetTypes()
+        .Count(t => t.GetCustomAttributes(typeof(FluentMigrator.MigrationAttribute), false).Length > 0);
+
+    public static readonly long Latest = typeof(TeslaDbMigrator).Assembly.GetTypes()
+        .SelectMany(t => t.GetCustomAttributes(typeof(FluentMigrator.MigrationAttribute), false).Cast<FluentMigrator.MigrationAttribute>())
+        .Max(a => a.Version);
+}

@@ -1,0 +1,71 @@
+using TeslaDb.Migrations.Cli;
+using TeslaDb.Migrations.Runner;
+using TeslaDb.TestSupport;
+
+namespace TeslaDb.Migrations.Tests;
+
+/// <summary>Off Supabase the same migrations apply with none of the Supabase parts; the flag overrides detection.</summary>
+public sealed class SupabaseModeTests
+{
+    private const string RlsTables =
+        "SELECT count(*) FROM pg_class WHERE relrowsecurity AND relnamespace = 'public'::regnamespace";
+
+    [Fact]
+    public async Task Plain_postgresql_migrates_without_rls_policies_or_auth_link()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+
+        var result = await CliRun.InProcessAsync(["up", "-c", db.ConnectionString]);
+        var status = await CliRun.InProcessAsync(["status", "-c", db.ConnectionString]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("(plain PostgreSQL)", status.Out, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>(RlsTables));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM pg_policies"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM pg_constraint WHERE conname = 'fk_tesla_accounts_supabase_user_id'"));
+    }
+
+    [Fact]
+    public async Task Supabase_off_on_a_supabase_database_applies_none_of_it()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await SupabaseLookalike.InstallAsync(db);
+
+        var result = await CliRun.InProcessAsync(["up", "--supabase", "off", "-c", db.ConnectionString]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(0L, await db.ScalarAsync<long>(RlsTables));
+    }
+
+    [Fact]
+    public async Task Supabase_on_without_an_auth_schema_fails_cleanly_and_keeps_the_plain_schema()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+
+        var result = await CliRun.InProcessAsync(["up", "--supabase", "on", "-c", db.ConnectionString]);
+
+        Assert.Equal(ExitCodes.MigrationFailed, result.ExitCode);
+        Assert.Contains("Migration 202611251100", result.Error, StringComparison.Ordinal);
+        Assert.Contains("schema \"auth\" does not exist", result.Error, StringComparison.Ordinal);
+        var status = await new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString }).GetStatusAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(202611251050, status.CurrentVersion);
+    }
+
+    [Fact]
+    public async Task Supabase_database_round_trips_down_and_up()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync();
+        await SupabaseLookalike.InstallAsync(db);
+        var migrator = new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString });
+        await migrator.UpAsync(cancellationToken: ct);
+        var once = await SchemaSnapshot.CaptureAsync(db);
+
+        await migrator.DownAsync(202611251050, cancellationToken: ct);
+        Assert.Equal(0L, await db.ScalarAsync<long>(RlsTables));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM pg_policies WHERE schemaname = 'public'"));
+        await migrator.UpAsync(cancellationToken: ct);
+
+        Assert.Equal(once, await SchemaSnapshot.CaptureAsync(db));
+    }
+}
