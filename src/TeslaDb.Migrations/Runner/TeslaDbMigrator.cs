@@ -244,7 +244,8 @@ public sealed class TeslaDbMigrator
         var checksums = new SortedDictionary<long, (long, string, string)>();
         foreach (var migration in session.Migrations)
         {
-            checksums[migration.Version] = (migration.Version, FluentSession.Describe(migration), MigrationChecksum.Of(session.PreviewUp(migration, capture)));
+            var description = FluentSession.Describe(migration);
+            checksums[migration.Version] = (migration.Version, description, MigrationChecksum.Of(migration.Version, description, session.PreviewUp(migration, capture)));
         }
 
         return checksums;

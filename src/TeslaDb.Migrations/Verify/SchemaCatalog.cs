@@ -67,11 +67,21 @@ public static class SchemaCatalog
     {
         ArgumentNullException.ThrowIfNull(connection);
         var items = new List<SchemaItem>();
+        // The catalog prints names relative to the search_path (policies say "tesla_accounts a" or
+        // "public.tesla_accounts a"): an empty one makes every name qualified, whoever connects.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var path = new NpgsqlCommand("SET LOCAL search_path = pg_catalog", connection, transaction))
+        {
+            await path.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await ReadAsync(connection, Sql, items, cancellationToken);
         if (supabase)
         {
             await ReadAsync(connection, PrivilegesSql, items, cancellationToken);
         }
+
+        await transaction.RollbackAsync(cancellationToken);
 
         items.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         return items;
