@@ -99,10 +99,16 @@ start() {
   ensure_binaries
   if is_running; then say "already running at 127.0.0.1:$(port)"; return 0; fi
   [ -f "$data/PG_VERSION" ] || init_cluster
-  local p
+  local p opts
   p=$(free_port)
   printf '%s\n' "$p" >"$dir/port"
-  as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "-p $p" -w -t 60 start >/dev/null \
+  opts="-p $p"
+  # pg_cron (Debian's postgresql-NN-cron), when installed, must be preloaded; its jobs live in database postgres
+  # and run in background workers (its default, a libpq login to localhost, needs a password it does not have).
+  if [ -f "${bindir%/bin}/lib/pg_cron.so" ]; then
+    opts="$opts -c shared_preload_libraries=pg_cron -c cron.database_name=postgres -c cron.use_background_workers=on"
+  fi
+  as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "$opts" -w -t 60 start >/dev/null \
     || { tail -n 20 "$dir/server.log" >&2; die "the server did not start (log: $dir/server.log)"; }
   say "running at 127.0.0.1:$p (data in $data)"
 }

@@ -13,6 +13,18 @@ if [ "${1:-}" = "--filter" ] && [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
 
 command -v dotnet >/dev/null || { echo "test.sh: the .NET SDK (dotnet) is not on PATH; install .NET 10." >&2; exit 1; }
 
+# The pooler and scheduling tests need PgBouncer and pg_cron (Debian packages); install them when missing.
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  missing=()
+  command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+  ls /usr/lib/postgresql/*/lib/pg_cron.so >/dev/null 2>&1 || missing+=(postgresql-15-cron)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "test.sh: installing ${missing[*]} with apt…" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 && apt-get install -y -qq "${missing[@]}" >&2
+  fi
+fi
+
 export TESLADB_DEV_DB_DIR
 TESLADB_DEV_DB_DIR=$(mktemp -d /tmp/tesladb-test-db.XXXXXX)
 results=$(mktemp -d /tmp/tesladb-test-results.XXXXXX)

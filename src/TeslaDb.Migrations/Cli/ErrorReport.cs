@@ -11,8 +11,12 @@ internal static class ErrorReport
     {
         switch (exception)
         {
-            case ConnectionStringException or UnknownMigrationVersionException:
+            case ConnectionStringException or UnknownMigrationVersionException or Scheduling.InvalidScheduleException:
                 return (ExitCodes.Usage, exception.Message);
+            case Scheduling.NotMigratedException:
+                return (ExitCodes.PendingMigrations, exception.Message);
+            case Scheduling.CronUnavailableException:
+                return (ExitCodes.CronUnavailable, exception.Message);
             case MigrationLockTimeoutException:
                 return (ExitCodes.LockTimeout, exception.Message);
             case DataLossRefusedException:

@@ -32,6 +32,9 @@ public static class ExitCodes
     /// <summary>The connection goes through a transaction-mode pooler; migrate through a direct or session-mode connection.</summary>
     public const int TransactionPooler = 9;
 
+    /// <summary><c>schedule-cleanup</c>: pg_cron is not available; the message gives the external-cron alternative.</summary>
+    public const int CronUnavailable = 10;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
     public const int Cancelled = 130;
 }

@@ -9,15 +9,10 @@ namespace TeslaDb.Migrations.Cli;
 /// failure into one line on stderr (plus a JSON error object with --json) and an exit code.</summary>
 internal static class VerbRunner
 {
-    public static async Task<int> RunAsync(
-        ParseResult parse, CliContext context, bool json, Func<TeslaDbMigrator, string, Task<int>> verb)
-    {
-        var verbose = parse.GetValue(GlobalOptions.Verbose);
-        NpgsqlConnectionStringBuilder? target = null;
-        try
+    public static Task<int> RunAsync(
+        ParseResult parse, CliContext context, bool json, Func<TeslaDbMigrator, string, Task<int>> verb) =>
+        RunWithConnectionAsync(parse, context, json, connection =>
         {
-            var connection = ConnectionSource.Resolve(parse.GetValue(GlobalOptions.Connection), context.Configuration);
-            target = connection.Builder;
             var options = new MigratorOptions
             {
                 ConnectionString = connection.ConnectionString,
@@ -28,8 +23,20 @@ internal static class VerbRunner
                 MigrationNamespace = context.MigrationNamespace,
                 OnWaiting = message => context.Error.WriteLine(message),
             };
-            var migrator = new TeslaDbMigrator(options) { Trace = verbose ? context.Error.WriteLine : null };
-            return await verb(migrator, connection.Description);
+            var migrator = new TeslaDbMigrator(options) { Trace = parse.GetValue(GlobalOptions.Verbose) ? context.Error.WriteLine : null };
+            return verb(migrator, connection.Description);
+        });
+
+    public static async Task<int> RunWithConnectionAsync(
+        ParseResult parse, CliContext context, bool json, Func<ResolvedConnection, Task<int>> verb)
+    {
+        var verbose = parse.GetValue(GlobalOptions.Verbose);
+        NpgsqlConnectionStringBuilder? target = null;
+        try
+        {
+            var connection = ConnectionSource.Resolve(parse.GetValue(GlobalOptions.Connection), context.Configuration);
+            target = connection.Builder;
+            return await verb(connection);
         }
         catch (Exception e)
         {

@@ -23,6 +23,7 @@ internal sealed class MigrationLock : IAsyncDisposable
     public static async Task<MigrationLock> AcquireAsync(
         string connectionString, NpgsqlConnectionStringBuilder target, TimeSpan timeout, Action<string>? onWaiting, CancellationToken cancellationToken)
     {
+        PoolerCheck.RefuseKnownTransactionPooler(target);
         var connection = new NpgsqlConnection(connectionString);
         try
         {

@@ -9,15 +9,18 @@ namespace TeslaDb.Migrations.Runner;
 /// </summary>
 internal static class PoolerCheck
 {
-    public static async Task EnsureSessionAsync(
-        NpgsqlConnection connection, string connectionString, NpgsqlConnectionStringBuilder target, CancellationToken cancellationToken)
+    /// <summary>Supabase documents its pooler's port 6543 as transaction mode: refused before connecting.</summary>
+    public static void RefuseKnownTransactionPooler(NpgsqlConnectionStringBuilder target)
     {
-        // Supabase documents its pooler's port 6543 as transaction mode: no need to probe.
         if (target.Port == 6543 && (target.Host ?? string.Empty).EndsWith(".pooler.supabase.com", StringComparison.OrdinalIgnoreCase))
         {
             throw new TransactionPoolerException(target.Host!, target.Port);
         }
+    }
 
+    public static async Task EnsureSessionAsync(
+        NpgsqlConnection connection, string connectionString, NpgsqlConnectionStringBuilder target, CancellationToken cancellationToken)
+    {
         // Probe: our session is idle between statements. Through a transaction pooler its server connection went
         // back to the pool after our statement, and a second client is handed that same server connection (pools
         // hand out the most recently used one first); directly or in session mode it gets a server of its own.
