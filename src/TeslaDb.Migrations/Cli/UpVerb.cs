@@ -1,5 +1,4 @@
 using System.CommandLine;
-using TeslaDb.Migrations.Runner;
 
 namespace TeslaDb.Migrations.Cli;
 
@@ -14,36 +13,17 @@ internal static class UpVerb
             Description = "Run even though an applied migration's SQL changed since it was applied (refused with exit code 8 otherwise).",
         };
         var command = new Command("up", "Apply the pending migrations, each in its own transaction.") { to, json, allowChanged };
-        command.SetAction((parse, ct) => VerbRunner.RunAsync(parse, context, parse.GetValue(json), async (migrator, target) =>
-        {
-            var asJson = parse.GetValue(json);
-            var progress = new VerbRunner.InlineProgress<MigrationStep>(s =>
-            {
-                if (!asJson)
-                {
-                    context.Out.WriteLine($"  applied {s.Version} {s.Description} ({Output.Ms(s.Elapsed)})");
-                }
-            });
-            if (!asJson)
-            {
-                context.Out.WriteLine($"Migrating {target} up…");
-            }
-
-            var steps = await migrator.UpAsync(parse.GetValue(to), parse.GetValue(allowChanged), progress, ct);
-            var after = await migrator.GetStatusAsync(ct);
-            if (asJson)
-            {
-                Output.WriteJson(context.Out, Output.StepsJson(target, "up", steps, after));
-            }
-            else
-            {
-                context.Out.WriteLine(steps.Count == 0
-                    ? $"Nothing to apply: the database is at {after.CurrentVersion}."
-                    : $"{steps.Count} migration(s) applied in {Output.Ms(TimeSpan.FromTicks(steps.Sum(s => s.Elapsed.Ticks)))}; the database is at {after.CurrentVersion}.");
-            }
-
-            return ExitCodes.Success;
-        }));
+        command.SetAction((parse, ct) => VerbRunner.RunAsync(parse, context, parse.GetValue(json), (migrator, target) => StepsOutput.RunAsync(
+            context,
+            parse.GetValue(json),
+            "up",
+            $"Migrating {target} up…",
+            progress => migrator.UpAsync(parse.GetValue(to), parse.GetValue(allowChanged), progress, ct),
+            (steps, after) => steps.Count == 0
+                ? $"Nothing to apply: the database is at {after.CurrentVersion}."
+                : $"{steps.Count} migration(s) applied in {Output.Ms(TimeSpan.FromTicks(steps.Sum(s => s.Elapsed.Ticks)))}; the database is at {after.CurrentVersion}.",
+            () => migrator.GetStatusAsync(ct),
+            target)));
         return command;
     }
 }
