@@ -9,11 +9,14 @@ public sealed class ConcurrencyTests
 {
     private const long LockKey = 0x5445_534C_4144_4221;
 
-    [Fact]
-    public async Task Four_processes_running_up_at_once_apply_each_migration_once_and_all_exit_0()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public async Task Processes_running_up_at_once_apply_each_migration_once_and_all_exit_0(int runs)
     {
         await using var db = await TestDatabase.CreateAsync();
-        var processes = Enumerable.Range(0, 4)
+        var processes = Enumerable.Range(0, runs)
             .Select(_ => CliRun.Start(["up", "--json"], new Dictionary<string, string?> { ["TESLADB_CONNECTION"] = db.Url }))
             .ToList();
 
