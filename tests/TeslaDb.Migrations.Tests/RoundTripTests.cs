@@ -18,7 +18,8 @@ public sealed class RoundTripTests
 
         await Migrator(twice).UpAsync(cancellationToken: ct);
         var reverted = await Migrator(twice).DownAsync(0, cancellationToken: ct);
-        Assert.Equal(KnownMigrations.Count, reverted.Count);
+        Assert.Equal(KnownMigrations.Count, reverted.Steps.Count);
+        Assert.Equal(0, reverted.Status.CurrentVersion);
         var afterDown = await SchemaSnapshot.CaptureAsync(twice);
         await Migrator(twice).UpAsync(cancellationToken: ct);
 
@@ -39,7 +40,7 @@ public sealed class RoundTripTests
 
         var reverted = await Migrator(db).DownAsync(202611251020, cancellationToken: ct);
 
-        Assert.Equal([202611251120L, 202611251110L, 202611251100L, 202611251050L, 202611251040L, 202611251030L], reverted.Select(s => s.Version));
+        Assert.Equal([202611251120L, 202611251110L, 202611251100L, 202611251050L, 202611251040L, 202611251030L], reverted.Steps.Select(s => s.Version));
         var status = await Migrator(db).GetStatusAsync(ct);
         Assert.Equal([202611251000L, 202611251010L, 202611251020L], status.Migrations.Where(m => m.IsApplied).Select(m => m.Version));
         Assert.Null(await db.ScalarAsync("SELECT to_regclass('public.vehicle_data_cache')::text"));
@@ -74,8 +75,13 @@ public sealed class RoundTripTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var db = await TestDatabase.CreateAsync();
-        Assert.Equal(KnownMigrations.Count, (await Migrator(db).UpAsync(cancellationToken: ct)).Count);
-        Assert.Empty(await Migrator(db).UpAsync(cancellationToken: ct));
+        var first = await Migrator(db).UpAsync(cancellationToken: ct);
+        var second = await Migrator(db).UpAsync(cancellationToken: ct);
+
+        Assert.Equal(KnownMigrations.Count, first.Steps.Count);
+        Assert.True(first.Status.IsUpToDate);
+        Assert.Empty(second.Steps);
+        Assert.Equal(KnownMigrations.Latest, second.Status.CurrentVersion);
         Assert.Equal((long)KnownMigrations.Count, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info"));
     }
 }

@@ -20,7 +20,6 @@ internal static class DownVerb
             $"Migrating {target} down to {parse.GetValue(to)}…",
             progress => migrator.DownAsync(parse.GetValue(to)!.Value, parse.GetValue(allowDataLoss), progress, ct),
             (steps, after) => $"{steps.Count} migration(s) reverted; the database is at {after.CurrentVersion}.",
-            () => migrator.GetStatusAsync(ct),
             target)));
         return command;
     }

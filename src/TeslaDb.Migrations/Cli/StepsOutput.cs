@@ -11,9 +11,8 @@ internal static class StepsOutput
         bool json,
         string action,
         string heading,
-        Func<IProgress<MigrationStep>, Task<IReadOnlyList<MigrationStep>>> run,
+        Func<IProgress<MigrationStep>, Task<MigrationRun>> run,
         Func<IReadOnlyList<MigrationStep>, MigrationStatus, string> summary,
-        Func<Task<MigrationStatus>> status,
         string target)
     {
         var verb = action == "up" ? "applied" : "reverted";
@@ -29,15 +28,14 @@ internal static class StepsOutput
             context.Out.WriteLine(heading);
         }
 
-        var steps = await run(progress);
-        var after = await status();
+        var result = await run(progress);
         if (json)
         {
-            Output.WriteJson(context.Out, Output.StepsJson(target, action, steps, after));
+            Output.WriteJson(context.Out, Output.StepsJson(target, action, result.Steps, result.Status));
         }
         else
         {
-            context.Out.WriteLine(summary(steps, after));
+            context.Out.WriteLine(summary(result.Steps, result.Status));
         }
 
         return ExitCodes.Success;

@@ -22,7 +22,6 @@ internal static class UpVerb
             (steps, after) => steps.Count == 0
                 ? $"Nothing to apply: the database is at {after.CurrentVersion}."
                 : $"{steps.Count} migration(s) applied in {Output.Ms(TimeSpan.FromTicks(steps.Sum(s => s.Elapsed.Ticks)))}; the database is at {after.CurrentVersion}.",
-            () => migrator.GetStatusAsync(ct),
             target)));
         return command;
     }

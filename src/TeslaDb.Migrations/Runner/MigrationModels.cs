@@ -20,6 +20,9 @@ public sealed record MigrationStatus(IReadOnlyList<MigrationState> Migrations, b
     public long CurrentVersion => Migrations.Where(m => m.IsApplied).Select(m => m.Version).DefaultIfEmpty(0).Max();
 }
 
+/// <summary>What an <c>up</c> or <c>down</c> did, and the state it left.</summary>
+public sealed record MigrationRun(IReadOnlyList<MigrationStep> Steps, MigrationStatus Status);
+
 /// <summary>A migration applied or reverted by this run.</summary>
 public sealed record MigrationStep(long Version, string Description, TimeSpan Elapsed);
 

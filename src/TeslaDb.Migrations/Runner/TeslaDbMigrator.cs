@@ -48,7 +48,7 @@ public sealed class TeslaDbMigrator
     /// transaction each, reporting each one as it completes.</summary>
     /// <exception cref="ChangedMigrationsException">An applied migration's SQL changed since, and
     /// <paramref name="allowChanged"/> is false.</exception>
-    public async Task<IReadOnlyList<MigrationStep>> UpAsync(
+    public async Task<MigrationRun> UpAsync(
         long? targetVersion = null, bool allowChanged = false, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var held = await MigrationLock.AcquireAsync(_connectionString, Target, _options.LockTimeout, _options.OnWaiting, cancellationToken);
@@ -91,14 +91,14 @@ public sealed class TeslaDbMigrator
             RecordChecksum(held.Connection, version, checksums[version].Checksum);
         }
 
-        return steps;
+        return new MigrationRun(steps, BuildStatus(await ReadVersionTableAsync(held.Connection, cancellationToken), checksums, target));
     }
 
     /// <summary>Reverts the applied migrations above <paramref name="targetVersion"/> (0 reverts all), newest
     /// first, one transaction each. Refuses, changing nothing, when that would drop a table holding rows or a column
     /// holding values, unless <paramref name="allowDataLoss"/> is set.</summary>
     /// <exception cref="DataLossRefusedException">Data would be lost and <paramref name="allowDataLoss"/> is false.</exception>
-    public async Task<IReadOnlyList<MigrationStep>> DownAsync(
+    public async Task<MigrationRun> DownAsync(
         long targetVersion, bool allowDataLoss = false, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var held = await MigrationLock.AcquireAsync(_connectionString, Target, _options.LockTimeout, _options.OnWaiting, cancellationToken);
@@ -113,7 +113,7 @@ public sealed class TeslaDbMigrator
             }
         }
 
-        return await Task.Run(
+        var steps = await Task.Run(
             () =>
             {
                 using var session = Open(target, preview: false);
@@ -132,6 +132,8 @@ public sealed class TeslaDbMigrator
                 return steps;
             },
             cancellationToken);
+        var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
+        return new MigrationRun(steps, BuildStatus(await ReadVersionTableAsync(held.Connection, cancellationToken), known, target));
     }
 
     /// <summary>Every migration with its state. Reads only: creates nothing, takes no lock.</summary>
@@ -141,8 +143,13 @@ public sealed class TeslaDbMigrator
         var target = await ResolveTargetAsync(connection, cancellationToken);
         var recorded = await ReadVersionTableAsync(connection, cancellationToken);
         var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
-        var changed = ChangedMigrations(recorded, known).Select(m => m.Version).ToHashSet();
+        return BuildStatus(recorded, known, target);
+    }
 
+    private static MigrationStatus BuildStatus(
+        Dictionary<long, VersionRow> recorded, SortedDictionary<long, (long Version, string Description, string Checksum)> known, MigrationTarget target)
+    {
+        var changed = ChangedMigrations(recorded, known).Select(m => m.Version).ToHashSet();
         var rows = known.Values
             .Select(m => recorded.TryGetValue(m.Version, out var applied)
                 ? new MigrationState(m.Version, m.Description, true, applied.AppliedOn, IsChanged: changed.Contains(m.Version))
