@@ -52,4 +52,19 @@ public sealed class ChecksumTests
         // The edit never ran here: the table still has the original column type.
         Assert.Equal("integer", await db.ScalarAsync<string>("SELECT data_type FROM information_schema.columns WHERE table_name = 'probe' AND column_name = 'id'"));
     }
+
+    [Fact]
+    public async Task A_version_table_from_before_checksums_is_read_then_upgraded_and_backfilled()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        Assert.Equal(0, (await CliRun.InProcessAsync(["up", "-c", db.ConnectionString])).ExitCode);
+        await db.ExecuteAsync("ALTER TABLE tesladb.version_info DROP COLUMN checksum");
+
+        var status = await CliRun.InProcessAsync(["status", "--exit-code", "-c", db.ConnectionString]);
+        var up = await CliRun.InProcessAsync(["up", "-c", db.ConnectionString]);
+
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.Equal((long)KnownMigrations.Count, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info WHERE checksum ~ '^[0-9a-f]{64}$'"));
+    }
 }

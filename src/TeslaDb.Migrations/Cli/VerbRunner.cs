@@ -41,6 +41,7 @@ internal static class VerbRunner
         catch (Exception e)
         {
             var (code, message) = ErrorReport.Classify(e, target);
+            message = OneLine(message);
             context.Error.WriteLine($"{MigrateCommand.Name}: {message}");
             if (verbose)
             {
@@ -55,6 +56,10 @@ internal static class VerbRunner
             return code;
         }
     }
+
+    // PostgreSQL's messages can carry "\n\nPOSITION: 56" and the like: the promise is one line.
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Reports on the calling thread at once (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
     public sealed class InlineProgress<T>(Action<T> report) : IProgress<T>

@@ -327,7 +327,10 @@ public sealed class TeslaDbMigrator
             return rows;
         }
 
-        await using var command = new NpgsqlCommand($"SELECT version, coalesce(description, ''), applied_on, checksum FROM {VersionTableName}", connection);
+        // to_jsonb(v) ->> 'checksum' reads null from a version table made before checksums existed (status and
+        // verify only read; up adds the column under the lock).
+        await using var command = new NpgsqlCommand(
+            $"SELECT version, coalesce(description, ''), applied_on, to_jsonb(v) ->> 'checksum' FROM {VersionTableName} v", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

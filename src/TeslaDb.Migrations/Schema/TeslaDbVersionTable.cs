@@ -11,7 +11,8 @@ namespace TeslaDb.Migrations.Schema;
 /// letting FluentMigrator do it: FluentMigrator builds it in four autocommitted steps, so an interrupted first
 /// run leaves a half-made table, and with a primary key it names the key and its unique index alike (42P07).
 /// FluentMigrator then finds the table complete and only reads and writes rows. The <c>checksum</c> column is ours
-/// (FluentMigrator ignores it): the SHA-256 of the migration's generated SQL when it was applied.
+/// (FluentMigrator ignores it): the SHA-256 of the migration's generated SQL when it was applied. It is added to a
+/// version table made before checksums existed.
 /// </remarks>
 public sealed class TeslaDbVersionTable : IVersionTableMetaData
 {
@@ -23,6 +24,7 @@ public sealed class TeslaDbVersionTable : IVersionTableMetaData
             description varchar(1024),
             checksum text
         );
+        ALTER TABLE {SchemaNames.VersionSchema}.{SchemaNames.VersionTable} ADD COLUMN IF NOT EXISTS checksum text;
         """;
 
     public bool OwnsSchema => true;
