@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using TeslaDb.Access.Accounts;
+using TeslaDb.Access.Cache;
+using TeslaDb.Access.Tokens;
+using TeslaDb.Access.Vehicles;
+
+namespace TeslaDb.Access.DependencyInjection;
+
+/// <summary>Options of <see cref="TeslaDbServiceCollectionExtensions.AddTeslaDb(IServiceCollection, Action{TeslaDbOptions})"/>.</summary>
+public sealed class TeslaDbOptions
+{
+    /// <summary>An Npgsql keyword string or a postgres:// URL.</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+}
+
+public static class TeslaDbServiceCollectionExtensions
+{
+    /// <summary>Registers the database (one pooled data source for the app) and the four repositories.</summary>
+    public static IServiceCollection AddTeslaDb(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return services.AddTeslaDb(o => o.ConnectionString = connectionString);
+    }
+
+    public static IServiceCollection AddTeslaDb(this IServiceCollection services, Action<TeslaDbOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new TeslaDbOptions();
+        configure(options);
+        // Parsed now: a malformed connection string fails at start-up, not at the first query.
+        _ = TeslaDb.Connection.TeslaDbConnectionString.Parse(options.ConnectionString);
+        services.TryAddSingleton(sp => TeslaDbDatabase.Create(options.ConnectionString, sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<TeslaAccountRepository>();
+        services.TryAddSingleton<TokenRepository>();
+        services.TryAddSingleton<VehicleRepository>();
+        services.TryAddSingleton<VehicleCacheRepository>();
+        return services;
+    }
+}

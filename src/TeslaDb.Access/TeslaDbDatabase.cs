@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using LinqToDB;
+using LinqToDB.Data;
+using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.Mapping;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TeslaDb.Access.Mapping;
+using TeslaDb.Connection;
+
+namespace TeslaDb.Access;
+
+/// <summary>
+/// The one shared entry to the database: an <see cref="NpgsqlDataSource"/> (pooled connections, session time zone
+/// UTC) and linq2db's <see cref="DataOptions"/> and mapping, each built once. Repositories open one connection per
+/// operation from it. Register it as a singleton (<c>services.AddTeslaDb(…)</c> does) and dispose it at shutdown.
+/// </summary>
+public sealed class TeslaDbDatabase : IAsyncDisposable
+{
+    private static readonly MappingSchema Mapping = TeslaDbMapping.Build();
+    private static readonly AsyncLocal<string?> CurrentOperation = new();
+
+    private readonly ILogger _logger;
+
+    private TeslaDbDatabase(NpgsqlDataSource dataSource, ILogger logger)
+    {
+        DataSource = dataSource;
+        _logger = logger;
+        Options = new DataOptions()
+            .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => dataSource.CreateConnection())
+            .UseMappingSchema(Mapping)
+            .UseTracing(TraceLevel.Info, OnLinqTrace);
+    }
+
+    /// <summary>Where the database is, safe to print (no password).</summary>
+    public string Description { get; private init; } = string.Empty;
+
+    internal NpgsqlDataSource DataSource { get; }
+
+    internal DataOptions Options { get; }
+
+    /// <summary>Told the text of every command a repository runs, named by its operation ("Vehicles.Upsert"),
+    /// never with parameter values. Tests keep these as reviewed SQL baselines.</summary>
+    internal Action<string, string>? CommandObserver { get; set; }
+
+    /// <summary>Builds the database access from a keyword connection string or a postgres:// URL.</summary>
+    /// <exception cref="ConnectionStringException">The connection string cannot be parsed.</exception>
+    public static TeslaDbDatabase Create(string connectionString, ILoggerFactory? loggerFactory = null)
+    {
+        var builder = TeslaDbConnectionString.Parse(connectionString);
+        // timestamptz values are read and written as UTC instants whatever the server's or process's zone.
+        builder.Timezone = "UTC";
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "tesladb";
+        }
+
+        // The hot statements (cache reads, upserts) run thousands of times: let Npgsql prepare them once per
+        // connection. A connection string that sets Max Auto Prepare itself wins (0 for PgBouncer before 1.21 in
+        // transaction mode, which cannot keep prepared statements).
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        return new TeslaDbDatabase(dataSource, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"))
+        {
+            Description = TeslaDbConnectionString.Describe(builder),
+        };
+    }
+
+    /// <summary>A linq2db connection for one unit of work, its commands reported as <paramref name="operation"/>.</summary>
+    internal DataConnection Open(string operation)
+    {
+        CurrentOperation.Value = operation;
+        return new DataConnection(Options);
+    }
+
+    /// <summary>A parameterised Npgsql command for the hot paths (batch upserts, cache reads), reported as
+    /// <paramref name="operation"/>. It takes a pooled connection for each execution and gives it back after.</summary>
+    internal NpgsqlCommand Command(string operation, string sql)
+    {
+        Observe(operation, sql);
+        return DataSource.CreateCommand(sql);
+    }
+
+    private void OnLinqTrace(TraceInfo info)
+    {
+        if (info.TraceInfoStep == TraceInfoStep.BeforeExecute && info.Command is { } command)
+        {
+            // CommandText, never SqlText: linq2db's SqlText carries the parameter values (tokens among them).
+            Observe(CurrentOperation.Value ?? "linq2db", command.CommandText);
+        }
+    }
+
+    private void Observe(string operation, string sql)
+    {
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _logger.LogDebug("TeslaDb {Operation}: {Sql}", operation, sql);
+        }
+
+        CommandObserver?.Invoke(operation, sql);
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+}

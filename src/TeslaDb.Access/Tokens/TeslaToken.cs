@@ -1,0 +1,36 @@
+using System.Text.Json;
+
+namespace TeslaDb.Access.Tokens;
+
+/// <summary>
+/// A stored OAuth token. <see cref="ToString"/> shows the key and expiry only: the access and refresh tokens never
+/// end up in a log line or an exception message through it.
+/// </summary>
+public sealed class TeslaToken(string key, Guid? teslaAccountId, JsonElement data, DateTimeOffset? expiresAt, DateTimeOffset createdAt, DateTimeOffset updatedAt)
+{
+    public string Key { get; } = key;
+    public Guid? TeslaAccountId { get; } = teslaAccountId;
+
+    /// <summary>The token response as stored (access_token, refresh_token, expires_in, …). Secret.</summary>
+    public JsonElement Data { get; } = data;
+
+    /// <summary>When the access token expires. An expired token is normal: its refresh token still works.</summary>
+    public DateTimeOffset? ExpiresAt { get; } = expiresAt;
+    public DateTimeOffset CreatedAt { get; } = createdAt;
+    public DateTimeOffset UpdatedAt { get; } = updatedAt;
+
+    public string? AccessToken => Text("access_token");
+    public string? RefreshToken => Text("refresh_token");
+    public bool HasRefreshToken => !string.IsNullOrEmpty(RefreshToken);
+
+    public override string ToString() =>
+        $"TeslaToken {Key} (expires {ExpiresAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "never"}, refresh token {(HasRefreshToken ? "present" : "absent")})";
+
+    private string? Text(string property) =>
+        Data.ValueKind == JsonValueKind.Object && Data.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}
+
+/// <summary>A token due for a refresh, without its secrets.</summary>
+public sealed record TokenExpiry(string Key, Guid? TeslaAccountId, DateTimeOffset? ExpiresAt, bool HasRefreshToken);
