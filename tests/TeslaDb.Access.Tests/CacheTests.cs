@@ -133,11 +133,12 @@ public sealed class CacheTests(AccessFixture fixture) : IClassFixture<AccessFixt
         var driveStates = await _db.ScalarAsync<long>("SELECT count(*) FROM vehicle_data_cache WHERE endpoint_name = 'drive_state'");
         Assert.Equal(driveStates, await fixture.Cache.PurgeEndpointAsync("drive_state", Ct));
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM vehicle_data_cache WHERE endpoint_name = 'drive_state'"));
-        Assert.Equal(2L, await fixture.Cache.CountAsync(new CacheFilter(TeslaAccountId: account), Ct));
+        // Left: charge_state and climate_state of vehicles 1 and 2.
+        Assert.Equal(4L, await fixture.Cache.CountAsync(new CacheFilter(TeslaAccountId: account), Ct));
         await _db.ExecuteAsync("UPDATE vehicle_data_cache SET expires_at = now() - interval '1 second' WHERE vehicle_id = @v", ("v", vehicles[1]));
-        Assert.Equal(1L, await fixture.Cache.CountAsync(new CacheFilter(TeslaAccountId: account, ExpiredOnly: true), Ct));
-        Assert.True(await fixture.Cache.CleanupExpiredAsync(Ct) >= 1);
-        Assert.Equal(1, await fixture.Cache.PurgeAccountAsync(account, Ct));
+        Assert.Equal(2L, await fixture.Cache.CountAsync(new CacheFilter(TeslaAccountId: account, ExpiredOnly: true), Ct));
+        Assert.True(await fixture.Cache.CleanupExpiredAsync(Ct) >= 2);
+        Assert.Equal(2, await fixture.Cache.PurgeAccountAsync(account, Ct));
         Assert.Equal(0L, await fixture.Cache.CountAsync(new CacheFilter(TeslaAccountId: account), Ct));
         Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM tokens WHERE tesla_account_id = @a", ("a", account)));
     }
