@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using TeslaDb.TestSupport;
+
+namespace TeslaDb.Access.Tests;
+
+/// <summary>Access and refresh tokens never reach a log line, an exception message or a ToString.</summary>
+public sealed class SecretsTests(AccessFixture fixture) : IClassFixture<AccessFixture>
+{
+    private const string Access = "eyJhbGciOiJSUzI1NiJ9.SECRET-ACCESS-TOKEN.sig";
+    private const string Refresh = "EU_SECRET-REFRESH-TOKEN";
+    private readonly TestDatabase _db = fixture.Database;
+
+    [Fact]
+    public async Task Secrets_stay_out_of_logs_exceptions_and_to_string()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var lines = new List<string>();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new ListLogger(lines)));
+        await using var access = TeslaDbDatabase.Create(_db.ConnectionString, factory);
+        var tokens = new Tokens.TokenRepository(access);
+        var account = await new Accounts.TeslaAccountRepository(access).CreateAsync(Guid.NewGuid(), "Secret", cancellationToken: ct);
+        var token = TeslaSamples.Token(Access, Refresh);
+
+        await tokens.StoreAsync(account.Id, token, TimeSpan.FromHours(8), ct);
+        var read = await tokens.GetForAccountAsync(account.Id, ct);
+        var errors = new List<Exception>
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => tokens.StoreAsync(Guid.NewGuid(), token, TimeSpan.FromHours(1), ct)),
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => tokens.StoreAsync(account.Id, token, TimeSpan.FromHours(-1), ct)),
+            await Assert.ThrowsAsync<ArgumentException>(() => new Cache.VehicleCacheRepository(access).StoreAsync(account.Id, Guid.NewGuid(), "Bad Endpoint", token, null, ct)),
+        };
+
+        Assert.Equal(Refresh, read!.RefreshToken);
+        Assert.Contains(lines, l => l.Contains("Tokens.Store", StringComparison.Ordinal) && l.Contains("INSERT INTO public.tokens", StringComparison.Ordinal));
+        foreach (var text in lines.Concat(errors.Select(e => e.ToString())).Append(read.ToString()))
+        {
+            Assert.DoesNotContain("SECRET", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("refresh token present", read.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class ListLogger(List<string> lines) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (lines)
+            {
+                lines.Add(formatter(state, exception) + exception);
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
