@@ -1,0 +1,22 @@
+INSERT INTO public.tesla_accounts
+(
+	supabase_user_id,
+	account_name,
+	email,
+	is_active
+)
+VALUES
+(
+	:SupabaseUserId,
+	:AccountName,
+	:Email,
+	:IsActive
+)
+RETURNING
+	public.tesla_accounts.id,
+	public.tesla_accounts.supabase_user_id,
+	public.tesla_accounts.account_name,
+	public.tesla_accounts.email,
+	public.tesla_accounts.is_active,
+	public.tesla_accounts.created_at,
+	public.tesla_accounts.updated_at;

@@ -1,0 +1,4 @@
+DELETE FROM
+	public.tesla_accounts a
+WHERE
+	a.id = :accountId;

@@ -1,0 +1,1 @@
+SELECT public.cleanup_expired_cache();

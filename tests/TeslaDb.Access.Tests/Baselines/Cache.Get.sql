@@ -1,0 +1,1 @@
+SELECT id, tesla_account_id, vehicle_id, endpoint_name, response_data::text, expires_at, last_fetched_at, created_at, updated_at, (expires_at IS NULL OR expires_at > now()) FROM public.vehicle_data_cache WHERE id = @id;

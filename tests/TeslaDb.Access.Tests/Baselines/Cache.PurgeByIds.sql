@@ -1,0 +1,1 @@
+DELETE FROM public.vehicle_data_cache WHERE id = ANY(@ids);

@@ -1,0 +1,1 @@
+SELECT id, tesla_account_id, tesla_id, tesla_vehicle_id, vin, vehicle_data::text, display_name, access_type, state, in_service, api_version, created_at, updated_at, last_synced_at FROM public.vehicles WHERE tesla_account_id = @account_id AND last_synced_at >= now() - @max_age ORDER BY display_name, vin, id;
