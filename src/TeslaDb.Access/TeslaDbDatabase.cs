@@ -65,6 +65,11 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
             builder.AutoPrepareMinUsages = 2;
         }
 
+        // This data source is TeslaDb's own and no repository leaves session state behind, so a connection need not
+        // be reset (DISCARD ALL, which also drops the prepared statements) each time it goes back to the pool: that
+        // reset doubled the cost of a cache hit.
+        builder.NoResetOnClose = true;
+
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new TeslaDbDatabase(dataSource, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"))
         {
