@@ -1,5 +1,6 @@
 using System.Text;
 using TeslaDb.Access.Cache;
+using TeslaDb.TestSupport;
 
 namespace TeslaDb.Access.Tests;
 
@@ -35,8 +36,8 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
             fixture.Access.CommandObserver = null;
         }
 
-        var directory = Path.Combine(RepositoryRoot(), "tests", "TeslaDb.Access.Tests", "Baselines");
-        var updating = Environment.GetEnvironmentVariable("TESLADB_UPDATE_BASELINES") == "1";
+        var directory = Path.Combine(RepositoryFiles.Root, "tests", "TeslaDb.Access.Tests", "Baselines");
+        var updating = RepositoryFiles.Updating;
         var mismatches = new List<string>();
         foreach (var (operation, texts) in seen.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
@@ -100,18 +101,5 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
         await fixture.Cache.PurgeAccountAsync(account.Id, ct);
         await fixture.Cache.CleanupExpiredAsync(ct);
         await fixture.Accounts.DeleteAsync(account.Id, ct);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TeslaDb.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TeslaDb.sln not found above the test binaries.");
     }
 }

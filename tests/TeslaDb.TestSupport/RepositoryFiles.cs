@@ -1,7 +1,7 @@
-namespace TeslaDb.Migrations.Tests;
+namespace TeslaDb.TestSupport;
 
 /// <summary>Paths in the source tree, for tests that check (or, when asked, rewrite) committed baseline files.</summary>
-internal static class RepositoryFiles
+public static class RepositoryFiles
 {
     /// <summary>Set to 1 to rewrite the committed baselines from what the tests observe, then review the diff.</summary>
     public const string UpdateVariable = "TESLADB_UPDATE_BASELINES";
