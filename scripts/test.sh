@@ -25,6 +25,10 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   fi
 fi
 
+# The tests and the throwaway server run in a zone far from UTC with a 45-minute offset, so that anything reading
+# the local clock or zone instead of UTC shows up as a failure (TESLADB_TEST_TZ overrides it).
+export TZ=${TESLADB_TEST_TZ:-Pacific/Chatham}
+
 export TESLADB_DEV_DB_DIR
 TESLADB_DEV_DB_DIR=$(mktemp -d /tmp/tesladb-test-db.XXXXXX)
 results=$(mktemp -d /tmp/tesladb-test-results.XXXXXX)

@@ -4,7 +4,10 @@ using TeslaDb.TestSupport;
 
 namespace TeslaDb.Access.Tests;
 
-/// <summary>An instant written as 12:00Z reads back as 12:00Z whatever zone the server, the database or a session uses.</summary>
+/// <summary>
+/// An instant written as 12:00Z reads back as 12:00Z whatever zone the server, the database or a session uses.
+/// scripts/test.sh also runs this process (and the server) in Pacific/Chatham (UTC+13:45).
+/// </summary>
 public sealed class TimeZoneTests(AccessFixture fixture) : IClassFixture<AccessFixture>
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
@@ -34,6 +37,7 @@ public sealed class TimeZoneTests(AccessFixture fixture) : IClassFixture<AccessF
         Assert.True(await reader.ReadAsync(ct));
 
         Assert.Equal(Noon, read!.CreatedAt);
+        Assert.Equal(new DateTime(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc), read.CreatedAt.UtcDateTime);
         Assert.Equal(TimeSpan.Zero, read.CreatedAt.Offset);
         Assert.Equal("12:00", reader.GetString(0));
         Assert.Equal("2026-11-25 04:00:00-08", reader.GetString(1));
