@@ -44,5 +44,7 @@ public sealed class FailingMigrationTests
         Assert.DoesNotContain("   at ", plain.Error, StringComparison.Ordinal);
         Assert.Contains("   at ", verbose.Error, StringComparison.Ordinal);
         Assert.Contains("SELECT 1 / 0", verbose.Error, StringComparison.Ordinal);
+        // FluentMigrator's own log, shown by --verbose, never carries the password either.
+        Assert.DoesNotContain(db.Builder.Password!, verbose.All, StringComparison.Ordinal);
     }
 }
