@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # The main job on an embedded default: start a local throwaway PostgreSQL (scripts/dev-db.sh), create the
-# tesladb_demo database, migrate it with tesladb-migrate, and print its status.
-# Run it again at any time: it is idempotent (nothing is applied twice).
+# tesladb_demo database, migrate it with tesladb-migrate, load realistic sample data, and print its status.
+# Run it again at any time: it is idempotent (nothing is applied twice; sample data is loaded once).
 #
-#   scripts/demo.sh          start/reuse the cluster, migrate, show status
-#   scripts/demo.sh --stop   stop the cluster (scripts/dev-db.sh destroy deletes it)
+#   scripts/demo.sh              start/reuse the cluster, migrate, load sample data if there is none, show status
+#   scripts/demo.sh --rows N     replace the sample data with N cached responses (e.g. 1000000 for a large demo)
+#   scripts/demo.sh --stop       stop the cluster (scripts/dev-db.sh destroy deletes it)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-if [ "${1:-}" = "--stop" ]; then exec scripts/dev-db.sh stop; fi
+rows=
+case "${1:-}" in
+  --stop) exec scripts/dev-db.sh stop ;;
+  --rows)
+    [[ "${2:-}" =~ ^[0-9]+$ ]] || { echo "demo.sh: --rows takes a number of cached responses, e.g. --rows 100000" >&2; exit 2; }
+    rows=$2 ;;
+  "") ;;
+  *) echo "demo.sh: unknown option '$1' (use --rows N or --stop)" >&2; exit 2 ;;
+esac
 command -v dotnet >/dev/null || { echo "demo.sh: the .NET SDK (dotnet) is not on PATH; install .NET 10." >&2; exit 1; }
 
 scripts/dev-db.sh start
@@ -26,7 +35,15 @@ migrate() { dotnet src/TeslaDb.Migrations/bin/Debug/net10.0/TeslaDb.Migrations.d
 echo
 migrate up
 echo
+if [ -n "$rows" ] || [ "$(scripts/dev-db.sh psql -d tesladb_demo -tAc "SELECT count(*) FROM tesla_accounts")" = "0" ]; then
+  echo "Loading sample data (${rows:-300} cached responses)…"
+  scripts/dev-db.sh psql -d tesladb_demo -q -v rows="${rows:-300}" -f scripts/sample-data.sql
+fi
 migrate status
+echo
+scripts/dev-db.sh psql -d tesladb_demo -tAc "SELECT format('Sample data: %s accounts of %s users, %s vehicles, %s cached responses (%s expired), %s tokens.',
+  (SELECT count(*) FROM tesla_accounts), (SELECT count(DISTINCT supabase_user_id) FROM tesla_accounts), (SELECT count(*) FROM vehicles),
+  (SELECT count(*) FROM vehicle_data_cache), (SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()), (SELECT count(*) FROM tokens))"
 cat <<TEXT
 
 The demo database runs locally. To use it yourself (the URL holds the generated password):
