@@ -86,7 +86,7 @@ public sealed class TeslaDbMigrator
 
         // Migrations applied before checksums existed (or by a run killed between its commit and the checksum
         // update) get the checksum of their current SQL.
-        foreach (var (version, row) in recorded.Where(r => r.Value.Checksum is null && checksums.ContainsKey(r.Key)))
+        foreach (var version in recorded.Values.Where(r => r.Checksum is null && checksums.ContainsKey(r.Version)).Select(r => r.Version))
         {
             RecordChecksum(held.Connection, version, checksums[version].Checksum);
         }
