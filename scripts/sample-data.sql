@@ -35,13 +35,14 @@ SELECT id, user_id,
 
 CREATE TEMP TABLE demo_vehicles AS
 SELECT v AS n,
-       (SELECT id FROM demo_accounts WHERE n = v / 2) AS account_id,
+       a.id AS account_id,
        1492932226450100 + v::bigint * 7919 AS tesla_id,
        999823797 + v::bigint AS tesla_vehicle_id,
        (ARRAY['5YJ3E1EA', '7SAYGDEE', 'LRWYGCEK', 'XP7YGCEK', '5YJSA1E2'])[v % 5 + 1] || (v % 10)::text || 'PF' || lpad((v % 1000000)::text, 6, '0') AS vin,
        (ARRAY['online', 'asleep', 'offline', 'online', 'asleep'])[v % 5 + 1] AS state,
        (ARRAY['model3', 'modely', 'models', 'modelx'])[v % 4 + 1] AS car_type
-  FROM generate_series(0, (SELECT vehicles - 1 FROM demo_sizes)) v;
+  FROM generate_series(0, (SELECT vehicles - 1 FROM demo_sizes)) v
+  JOIN demo_accounts a ON a.n = v / 2;
 
 INSERT INTO public.vehicles (tesla_account_id, tesla_id, tesla_vehicle_id, vin, vehicle_data, display_name, access_type, state, in_service, api_version, last_synced_at)
 SELECT account_id, tesla_id, tesla_vehicle_id, vin,
