@@ -11,10 +11,17 @@ using TeslaDb.Connection;
 using TeslaDb.Migrations.Runner;
 
 // Usage: TeslaDb.Benchmarks <connection to a server where we may create a database> [--quick] [--out FILE]
+//        TeslaDb.Benchmarks <connection> --fluentmigrator-race
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: TeslaDb.Benchmarks <connection string or URL> [--quick] [--out docs/benchmarks.md]  (scripts/bench.sh runs it on a throwaway cluster)");
+    Console.Error.WriteLine("usage: TeslaDb.Benchmarks <connection string or URL> [--quick] [--out docs/benchmarks.md] | --fluentmigrator-race  (scripts/bench.sh runs it on a throwaway cluster)");
     return 2;
+}
+
+if (args.Contains("--fluentmigrator-race"))
+{
+    await FluentMigratorRace.RunAsync(TeslaDbConnectionString.Parse(args[0]));
+    return 0;
 }
 
 var quick = args.Contains("--quick");
