@@ -25,8 +25,14 @@ public static class MigrateCommand
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // "Required command was not provided" comes first for 'tesladb-migrate bogus'; the unknown word is the news.
-            var messages = parsed.Errors.Select(e => e.Message).Distinct().OrderBy(m => m.StartsWith("Required command", StringComparison.Ordinal));
+            // For 'tesladb-migrate bogus' System.CommandLine also says "Required command was not provided": the unknown
+            // word is the news, so that one is kept only when it is the only error.
+            var messages = parsed.Errors.Select(e => e.Message).Distinct().ToList();
+            if (messages.Count > 1)
+            {
+                messages.RemoveAll(m => m.StartsWith("Required command", StringComparison.Ordinal));
+            }
+
             context.Error.WriteLine($"{Name}: {string.Join(" ", messages)} Run '{Name} --help' for usage.");
             return ExitCodes.Usage;
         }
