@@ -1,4 +1,7 @@
+using System.Text;
 using LinqToDB;
+using Npgsql;
+using NpgsqlTypes;
 using TeslaDb.Access.Mapping;
 
 namespace TeslaDb.Access.Accounts;
@@ -63,6 +66,75 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
         await using var db = database.Open("Accounts.Delete");
         return await db.GetTable<AccountRow>().Where(a => a.Id == accountId).DeleteAsync(cancellationToken) == 1;
     }
+
+    /// <summary>
+    /// A page of every user's accounts with their vehicle counts, ordered by Supabase user then account id, after
+    /// <paramref name="after"/> (keyset pagination: page 10,000 costs what page 1 does). <paramref name="search"/>
+    /// narrows it: a UUID matches a Supabase user id or an account id, any other text is looked for, case-insensitive,
+    /// in the e-mail and the account name (taken literally: % and _ are not wildcards).
+    /// </summary>
+    public async Task<AccountPage> BrowseAsync(string? search = null, AccountCursor? after = null, int pageSize = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 10_000);
+        var where = new StringBuilder("true");
+        var parameters = new List<NpgsqlParameter>();
+        search = search?.Trim();
+        if (Guid.TryParse(search, out var id))
+        {
+            where.Append(" AND (a.supabase_user_id = @id OR a.id = @id)");
+            parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
+        }
+        else if (!string.IsNullOrEmpty(search))
+        {
+            where.Append(@" AND (a.email ILIKE @pattern OR a.account_name ILIKE @pattern)");
+            parameters.Add(new NpgsqlParameter("pattern", NpgsqlDbType.Text) { Value = "%" + EscapeLike(search) + "%" });
+        }
+
+        if (after is not null)
+        {
+            where.Append(" AND (a.supabase_user_id, a.id) > (@after_user, @after_id)");
+            parameters.Add(new NpgsqlParameter("after_user", NpgsqlDbType.Uuid) { Value = after.SupabaseUserId });
+            parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Uuid) { Value = after.Id });
+        }
+
+        // The vehicle count is a subquery per row of the page (idx_vehicles_tesla_account_id), not a join that
+        // would count every account's vehicles before the LIMIT.
+        await using var command = database.Command(
+            "Accounts.Browse",
+            $"""
+            SELECT a.id, a.supabase_user_id, a.account_name, a.email, a.is_active, a.created_at,
+                   (SELECT count(*) FROM public.vehicles v WHERE v.tesla_account_id = a.id)
+              FROM public.tesla_accounts a
+             WHERE {where}
+             ORDER BY a.supabase_user_id, a.id
+             LIMIT @limit
+            """);
+        command.Parameters.AddRange(parameters.ToArray());
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = pageSize + 1 });
+        var items = new List<AccountSummary>(pageSize + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(new AccountSummary(
+                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetBoolean(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt64(6)));
+            }
+        }
+
+        // One row more than asked tells whether another page exists.
+        var more = items.Count > pageSize;
+        if (more)
+        {
+            items.RemoveAt(pageSize);
+        }
+
+        return new AccountPage(items, more ? items[^1].Cursor : null);
+    }
+
+    internal static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
     private async Task<bool> SetActiveAsync(Guid accountId, bool active, string operation, CancellationToken cancellationToken)
     {

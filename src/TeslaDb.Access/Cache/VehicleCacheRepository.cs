@@ -212,6 +212,36 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the rows a filter covers in batches of <paramref name="batchSize"/>, each its own short transaction, so
+    /// that a purge of millions neither holds its locks for minutes nor leaves nothing done when cancelled. Reports the
+    /// running total to <paramref name="progress"/> after each batch; returns how many went. Tokens are never touched.
+    /// </summary>
+    public async Task<long> PurgeInBatchesAsync(CacheFilter filter, IProgress<long>? progress = null, int batchSize = 5_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var (where, parameters) = Where(filter);
+        var sql = $"""
+            DELETE FROM public.vehicle_data_cache
+             WHERE id IN (SELECT id FROM public.vehicle_data_cache WHERE {where} LIMIT @batch)
+            """;
+        long total = 0;
+        while (true)
+        {
+            await using var command = database.Command("Cache.PurgeBatch", sql);
+            command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            command.Parameters.Add(new NpgsqlParameter("batch", NpgsqlDbType.Integer) { Value = batchSize });
+            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            total += deleted;
+            progress?.Report(total);
+            if (deleted < batchSize)
+            {
+                return total;
+            }
+        }
+    }
+
     /// <summary>Deletes the rows with these ids; returns how many went.</summary>
     public async Task<int> PurgeByIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {

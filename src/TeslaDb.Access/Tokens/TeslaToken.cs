@@ -34,3 +34,8 @@ public sealed class TeslaToken(string key, Guid? teslaAccountId, JsonElement dat
 
 /// <summary>A token due for a refresh, without its secrets.</summary>
 public sealed record TokenExpiry(string Key, Guid? TeslaAccountId, DateTimeOffset? ExpiresAt, bool HasRefreshToken);
+
+/// <summary>What an operator may see of a token: its key and expiry, and whether it holds an access and a refresh
+/// token. Computed by the database, so the token values never leave it.</summary>
+public sealed record TokenSummary(
+    string Key, Guid? TeslaAccountId, DateTimeOffset? ExpiresAt, bool IsExpired, bool HasAccessToken, bool HasRefreshToken, DateTimeOffset UpdatedAt);

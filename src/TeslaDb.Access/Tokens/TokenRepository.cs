@@ -36,6 +36,16 @@ public sealed class TokenRepository(TeslaDbDatabase database)
          LIMIT 1
         """;
 
+    private const string DescribeForAccountSql = """
+        SELECT t.key, t.tesla_account_id, t.expires_at, coalesce(t.expires_at <= now(), false),
+               coalesce(t.token_data ->> 'access_token', '') <> '', coalesce(t.token_data ->> 'refresh_token', '') <> '', t.updated_at
+          FROM public.tesla_accounts a
+          JOIN public.tokens t ON t.key IN ('user_token:' || a.supabase_user_id || ':' || a.id, 'user_token:' || a.id, 'user_token:' || a.supabase_user_id)
+         WHERE a.id = @account_id
+         ORDER BY CASE t.key WHEN 'user_token:' || a.supabase_user_id || ':' || a.id THEN 0 WHEN 'user_token:' || a.id THEN 1 ELSE 2 END
+         LIMIT 1
+        """;
+
     private const string ExpiringSql = """
         SELECT key, tesla_account_id, expires_at, coalesce(token_data ->> 'refresh_token', '') <> ''
           FROM public.tokens
@@ -69,6 +79,20 @@ public sealed class TokenRepository(TeslaDbDatabase database)
         command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>What an operator may see of an account's token (current or legacy key): key, expiry, and whether an
+    /// access and a refresh token are present. The values themselves are never read out of the database.</summary>
+    public async Task<TokenSummary?> DescribeForAccountAsync(Guid accountId, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.Command("Tokens.DescribeForAccount", DescribeForAccountSql);
+        command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new TokenSummary(
+                reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                reader.GetBoolean(3), reader.GetBoolean(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6))
+            : null;
     }
 
     /// <summary>Tokens whose access token expires within <paramref name="within"/> (or already has), soonest first:

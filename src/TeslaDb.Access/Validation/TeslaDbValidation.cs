@@ -11,6 +11,9 @@ public static partial class TeslaDbValidation
     [GeneratedRegex("^[A-HJ-NPR-Z0-9]{17}$")]
     private static partial Regex VinPattern();
 
+    [GeneratedRegex("^[A-HJ-NPR-Z0-9]{1,17}$")]
+    private static partial Regex VinPrefixPattern();
+
     [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
     private static partial Regex EndpointPattern();
 
@@ -18,6 +21,15 @@ public static partial class TeslaDbValidation
         vin is not null && VinPattern().IsMatch(vin)
             ? vin
             : throw new ArgumentException($"'{Shorten(vin)}' is not a VIN: 17 characters, digits and capital letters except I, O and Q.", parameter);
+
+    /// <summary>The start of a VIN, upper-cased (operators type in lower case).</summary>
+    public static string VinPrefix(string? prefix, string parameter = "vinPrefix")
+    {
+        var upper = prefix?.Trim().ToUpperInvariant();
+        return upper is not null && VinPrefixPattern().IsMatch(upper)
+            ? upper
+            : throw new ArgumentException($"'{Shorten(prefix)}' cannot start a VIN: up to 17 digits and letters except I, O and Q.", parameter);
+    }
 
     public static string Endpoint(string? endpoint, string parameter = "endpointName") =>
         endpoint is not null && EndpointPattern().IsMatch(endpoint)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using LinqToDB;
 using Npgsql;
@@ -122,6 +123,66 @@ public sealed class VehicleRepository(TeslaDbDatabase database)
         await using var db = database.Open("Vehicles.ListByState");
         return Models(await db.GetTable<VehicleRow>().Where(v => v.TeslaAccountId == accountId && v.State == state)
             .OrderBy(v => v.DisplayName).ThenBy(v => v.Id).ToListAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// A page of vehicles ordered by VIN then id, after <paramref name="after"/> (keyset pagination), optionally of one
+    /// account and only those whose VIN starts with <paramref name="vinPrefix"/> (case-insensitive; served by
+    /// idx_vehicles_vin as a range). No payloads: an operator's list.
+    /// </summary>
+    /// <exception cref="ArgumentException">The prefix holds a character no VIN has, or is longer than 17.</exception>
+    public async Task<VehiclePage> BrowseAsync(Guid? accountId = null, string? vinPrefix = null, VehicleCursor? after = null, int pageSize = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 10_000);
+        var where = new StringBuilder("true");
+        var parameters = new List<NpgsqlParameter>();
+        if (accountId is { } account)
+        {
+            where.Append(" AND tesla_account_id = @account_id");
+            parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = account });
+        }
+
+        if (!string.IsNullOrWhiteSpace(vinPrefix))
+        {
+            var prefix = TeslaDbValidation.VinPrefix(vinPrefix);
+            // VINs are digits and capitals, which sort the same in every collation: the prefix and the prefix padded
+            // with Z bound a range the VIN index can scan; starts_with keeps the result exact for odd legacy values.
+            where.Append(" AND vin >= @vin_from AND vin <= @vin_to AND starts_with(vin, @vin_from)");
+            parameters.Add(new NpgsqlParameter("vin_from", NpgsqlDbType.Text) { Value = prefix });
+            parameters.Add(new NpgsqlParameter("vin_to", NpgsqlDbType.Text) { Value = prefix.PadRight(17, 'Z') });
+        }
+
+        if (after is not null)
+        {
+            where.Append(" AND (vin, id) > (@after_vin, @after_id)");
+            parameters.Add(new NpgsqlParameter("after_vin", NpgsqlDbType.Text) { Value = after.Vin });
+            parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Uuid) { Value = after.Id });
+        }
+
+        await using var command = database.Command(
+            "Vehicles.Browse",
+            $"SELECT id, tesla_account_id, vin, display_name, state, last_synced_at, now() - last_synced_at FROM public.vehicles WHERE {where} ORDER BY vin, id LIMIT @limit");
+        command.Parameters.AddRange(parameters.ToArray());
+        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = pageSize + 1 });
+        var items = new List<VehicleSummary>(pageSize + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(new VehicleSummary(
+                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<TimeSpan>(6)));
+            }
+        }
+
+        var more = items.Count > pageSize;
+        if (more)
+        {
+            items.RemoveAt(pageSize);
+        }
+
+        return new VehiclePage(items, more ? items[^1].Cursor : null);
     }
 
     /// <summary>Vehicles whose data contains <paramref name="fragment"/> (jsonb <c>@&gt;</c>, served by the GIN index),

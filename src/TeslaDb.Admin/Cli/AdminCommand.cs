@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Npgsql;
+using TeslaDb.Admin.Core;
+using TeslaDb.Connection;
+
+namespace TeslaDb.Admin.Cli;
+
+/// <summary>
+/// The <c>tesladb-admin</c> command line. Parsing and the connection are checked here, before any terminal is taken
+/// over, so a mistake ends in one line on stderr; the console itself runs through the callback given.
+/// </summary>
+public static class AdminCommand
+{
+    internal const string Name = "tesladb-admin";
+
+    private static readonly Option<string?> Connection = new("--connection", "-c")
+    {
+        HelpName = "CONNECTION",
+        Description = "Npgsql connection string or postgres:// URL (default: TESLADB_CONNECTION, then ConnectionStrings__TeslaDb).",
+    };
+
+    private static readonly Option<bool> ReadOnly = new("--read-only")
+    {
+        Description = "Browse only: every purge is refused, and PostgreSQL itself is told to refuse writes on this session.",
+    };
+
+    private static readonly Option<int> PageSize = new("--page-size")
+    {
+        HelpName = "ROWS",
+        Description = "Rows loaded per page of each list (10 to 1000).",
+        DefaultValueFactory = _ => 100,
+    };
+
+    private static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "On an unexpected error, print its stack trace after the console closes.",
+    };
+
+    /// <summary>Parses <paramref name="args"/>, opens the session and runs the console; returns the exit code.</summary>
+    /// <param name="runConsole">Runs the console on a session and returns the problem that stopped it, if any.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<AdminSession, Problem?> runConsole)
+    {
+        ArgumentNullException.ThrowIfNull(runConsole);
+        var root = new Command(
+            Name,
+            "Browse the TeslaDb accounts, vehicles and cached responses, and purge the cache. Press ? inside for every key.\n"
+            + "Exit codes: 0 quit normally, 1 unexpected error, 2 usage error, 3 cannot connect, 4 no TeslaDb schema (run tesladb-migrate up).");
+        root.Options.Add(Connection);
+        root.Options.Add(ReadOnly);
+        root.Options.Add(PageSize);
+        root.Options.Add(Verbose);
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        var parsed = root.Parse(args);
+        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        if (parsed.Errors.Count == 0 && parsed.Action is System.CommandLine.Help.HelpAction)
+        {
+            return await parsed.InvokeAsync(invocation);
+        }
+
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"{Name}: {string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct())} Run '{Name} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        var pageSize = parsed.GetValue(PageSize);
+        if (pageSize is < 10 or > 1000)
+        {
+            error.WriteLine($"{Name}: --page-size must be between 10 and 1000 (got {pageSize}).");
+            return ExitCodes.Usage;
+        }
+
+        ResolvedConnection connection;
+        try
+        {
+            connection = ConnectionSource.Resolve(parsed.GetValue(Connection));
+        }
+        catch (ConnectionStringException e)
+        {
+            error.WriteLine($"{Name}: {e.Message}");
+            return ExitCodes.Usage;
+        }
+
+        var verbose = parsed.GetValue(Verbose);
+        try
+        {
+            await using var session = AdminSession.Open(connection.Builder, parsed.GetValue(ReadOnly), pageSize);
+            var problem = runConsole(session);
+            if (problem is null)
+            {
+                return ExitCodes.Success;
+            }
+
+            // The console showed it; repeat it on stderr (the screen is gone now) for the record and for scripts.
+            error.WriteLine($"{Name}: {problem.Message}");
+            return problem.Message.StartsWith("Cannot connect", StringComparison.Ordinal) ? ExitCodes.CannotConnect : ExitCodes.NotMigrated;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error.WriteLine($"{Name}: {Problem.From(e, connection.Builder, startingUp: true).Message}{(verbose ? Environment.NewLine + e : " (--verbose shows the details)")}");
+            return e is NpgsqlException && ConnectionFailure.Describe(e, connection.Builder) is not null ? ExitCodes.CannotConnect : ExitCodes.Unexpected;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Npgsql;
+using TeslaDb.Access;
+using TeslaDb.Access.Accounts;
+using TeslaDb.Access.Cache;
+using TeslaDb.Access.Tokens;
+using TeslaDb.Access.Vehicles;
+using TeslaDb.Migrations.Runner;
+
+namespace TeslaDb.Admin.Core;
+
+/// <summary>
+/// The console's connection to one database: the repositories it reads and purges through, whether writes are
+/// allowed, and the migration status. A read-only session is refused writes twice: here, before anything is sent,
+/// and by PostgreSQL itself (every transaction starts read-only), so a bug in the console cannot delete anything.
+/// </summary>
+public sealed class AdminSession : IAsyncDisposable
+{
+    public const string ReadOnlyMessage = "This session is read-only (--read-only): nothing can be purged. Restart without --read-only to purge.";
+
+    private readonly string _connectionString;
+
+    private AdminSession(TeslaDbDatabase database, string connectionString, bool readOnly, int pageSize)
+    {
+        Database = database;
+        _connectionString = connectionString;
+        ReadOnly = readOnly;
+        PageSize = pageSize;
+        Accounts = new TeslaAccountRepository(database);
+        Vehicles = new VehicleRepository(database);
+        Cache = new VehicleCacheRepository(database);
+        Tokens = new TokenRepository(database);
+    }
+
+    public TeslaDbDatabase Database { get; }
+
+    public bool ReadOnly { get; }
+
+    /// <summary>Rows per page of every list.</summary>
+    public int PageSize { get; }
+
+    /// <summary>user@host:port/database, safe to show.</summary>
+    public string Description => Database.Description;
+
+    /// <summary>The connection, for error messages (which print only host, port, user and database).</summary>
+    public NpgsqlConnectionStringBuilder Target => new(_connectionString);
+
+    public TeslaAccountRepository Accounts { get; }
+
+    public VehicleRepository Vehicles { get; }
+
+    public VehicleCacheRepository Cache { get; }
+
+    public TokenRepository Tokens { get; }
+
+    public static AdminSession Open(NpgsqlConnectionStringBuilder connection, bool readOnly, int pageSize = 100)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "tesladb-admin";
+        }
+
+        if (readOnly)
+        {
+            builder.Options = ((builder.Options ?? string.Empty) + " -c default_transaction_read_only=on").Trim();
+        }
+
+        return new AdminSession(TeslaDbDatabase.Create(builder.ConnectionString), builder.ConnectionString, readOnly, pageSize);
+    }
+
+    /// <exception cref="UserInputException">The session is read-only.</exception>
+    public void EnsureWritable()
+    {
+        if (ReadOnly)
+        {
+            throw new UserInputException(ReadOnlyMessage);
+        }
+    }
+
+    /// <summary>Applied and pending migrations, read by the Migrations assembly (it reads only).</summary>
+    public Task<MigrationStatus> MigrationStatusAsync(CancellationToken cancellationToken) =>
+        new TeslaDbMigrator(new MigratorOptions { ConnectionString = _connectionString }).GetStatusAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}

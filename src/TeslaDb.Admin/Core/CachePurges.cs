@@ -1,0 +1,59 @@
+using TeslaDb.Access.Accounts;
+using TeslaDb.Access.Cache;
+using TeslaDb.Access.Vehicles;
+
+namespace TeslaDb.Admin.Core;
+
+/// <summary>
+/// Plans each purge the console offers: count first (what the confirmation shows), delete only on
+/// <see cref="PurgePlan.ExecuteAsync"/>. Only cache rows are ever deleted; a read-only session gets no plan.
+/// </summary>
+public sealed class CachePurges(AdminSession session)
+{
+    private const int BatchSize = 5_000;
+
+    /// <summary>Every expired row, through cleanup_expired_cache() (the database's own definition of expired).</summary>
+    public async Task<PurgePlan> ExpiredEverywhereAsync(CancellationToken cancellationToken)
+    {
+        session.EnsureWritable();
+        var count = await session.Cache.CountAsync(new CacheFilter(ExpiredOnly: true), cancellationToken);
+        return new PurgePlan("every expired cached response (cleanup_expired_cache())", count, Cleanup, reportsProgress: false);
+
+        async Task<long> Cleanup(IProgress<long>? progress, CancellationToken ct)
+        {
+            session.EnsureWritable();
+            return await session.Cache.CleanupExpiredAsync(ct);
+        }
+    }
+
+    public async Task<PurgePlan> EntryAsync(Guid entryId, string endpointName, CancellationToken cancellationToken)
+    {
+        session.EnsureWritable();
+        var exists = await session.Cache.GetAsync(entryId, cancellationToken) is not null;
+        return new PurgePlan($"the {endpointName} response {Format.Short(entryId)}", exists ? 1 : 0, async (_, ct) =>
+        {
+            session.EnsureWritable();
+            return await session.Cache.PurgeByIdsAsync([entryId], ct);
+        }, reportsProgress: false);
+    }
+
+    public Task<PurgePlan> VehicleAsync(VehicleSummary vehicle, CancellationToken cancellationToken) =>
+        FilteredAsync($"everything cached for vehicle {vehicle.Vin}", new CacheFilter(VehicleId: vehicle.Id), cancellationToken);
+
+    public Task<PurgePlan> AccountAsync(AccountSummary account, CancellationToken cancellationToken) =>
+        FilteredAsync($"everything cached for account {account.AccountName} ({account.Email ?? Format.Short(account.Id)})", new CacheFilter(TeslaAccountId: account.Id), cancellationToken);
+
+    public Task<PurgePlan> EndpointAsync(string endpointName, CancellationToken cancellationToken) =>
+        FilteredAsync($"every {endpointName} response of every vehicle", new CacheFilter(EndpointName: endpointName), cancellationToken);
+
+    private async Task<PurgePlan> FilteredAsync(string what, CacheFilter filter, CancellationToken cancellationToken)
+    {
+        session.EnsureWritable();
+        var count = await session.Cache.CountAsync(filter, cancellationToken);
+        return new PurgePlan(what, count, async (progress, ct) =>
+        {
+            session.EnsureWritable();
+            return await session.Cache.PurgeInBatchesAsync(filter, progress, BatchSize, ct);
+        }, reportsProgress: true);
+    }
+}

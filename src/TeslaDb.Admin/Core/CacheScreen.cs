@@ -1,0 +1,50 @@
+using TeslaDb.Access.Cache;
+using TeslaDb.Access.Validation;
+using TeslaDb.Access.Vehicles;
+
+namespace TeslaDb.Admin.Core;
+
+/// <summary>A vehicle's cached endpoint responses (no payloads); Enter opens one response's JSON.</summary>
+public sealed class CacheScreen(AdminSession session, VehicleSummary vehicle) : ListScreen<CacheEntry, CacheEntry>(session.PageSize)
+{
+    public VehicleSummary Vehicle { get; } = vehicle;
+
+    public override string Title => Vehicle.Vin;
+
+    public override IReadOnlyList<string> Columns { get; } = ["Endpoint", "Fetched", "Expires", "State", "Size"];
+
+    public override string FilterPrompt => "Endpoint name (e.g. charge_state; empty for all):";
+
+    public override async Task<Screen?> OpenAsync(int index, CancellationToken cancellationToken)
+    {
+        var response = await session.Cache.GetAsync(Items[index].Id, cancellationToken)
+                       ?? throw new UserInputException("That response is gone (purged or cleaned up since the list was loaded): press F5 to refresh.");
+        return new ResponseScreen(response);
+    }
+
+    public override async Task<PurgePlan?> PlanPurgeAsync(int index, CachePurges purges, CancellationToken cancellationToken) =>
+        await purges.EntryAsync(Items[index].Id, Items[index].EndpointName, cancellationToken);
+
+    public override string? EndpointOf(int index) => Items[index].EndpointName;
+
+    protected override string CheckFilter(string text)
+    {
+        try
+        {
+            return TeslaDbValidation.Endpoint(text.ToLowerInvariant());
+        }
+        catch (ArgumentException e)
+        {
+            throw new UserInputException(e.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    protected override async Task<(IReadOnlyList<CacheEntry> Items, CacheEntry? Next)> FetchAsync(CacheEntry? after, int pageSize, CancellationToken cancellationToken)
+    {
+        var page = await session.Cache.BrowseAsync(new CacheFilter(VehicleId: Vehicle.Id, EndpointName: Filter), after?.Id, pageSize, cancellationToken);
+        return (page.Items, page.NextAfter is null ? null : page.Items[^1]);
+    }
+
+    protected override IReadOnlyList<string> Cells(CacheEntry e) =>
+        [e.EndpointName, Format.Time(e.LastFetchedAt), e.ExpiresAt is null ? "never" : Format.Time(e.ExpiresAt), e.IsFresh ? "fresh" : "EXPIRED", Format.Bytes(e.SizeBytes)];
+}

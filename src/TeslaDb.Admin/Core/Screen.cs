@@ -1,0 +1,127 @@
+namespace TeslaDb.Admin.Core;
+
+/// <summary>One level of the drill-down (accounts, vehicles, cached responses, one response).</summary>
+public abstract class Screen
+{
+    /// <summary>Its part of the breadcrumb: "Accounts", "alice@example.com", "5YJ3E1EA7PF000001".</summary>
+    public abstract string Title { get; }
+}
+
+/// <summary>
+/// A screen that lists rows a page at a time. The view shows <see cref="Columns"/> and <see cref="Row"/> of the
+/// current page and asks for the next or previous page at its edges; everything else (queries, formatting, what
+/// Enter opens, what Delete purges) is decided here.
+/// </summary>
+public abstract class ListScreen : Screen
+{
+    public abstract IReadOnlyList<string> Columns { get; }
+
+    /// <summary>Rows on the current page.</summary>
+    public abstract int Count { get; }
+
+    public abstract int PageIndex { get; }
+
+    public abstract int PageSize { get; }
+
+    public abstract bool HasNext { get; }
+
+    public abstract bool HasPrevious { get; }
+
+    /// <summary>What the filter prompt asks for; null when this list cannot be filtered.</summary>
+    public abstract string? FilterPrompt { get; }
+
+    public string? Filter { get; private set; }
+
+    /// <summary>"rows 101–200 · page 2 · more below", or what is empty.</summary>
+    public string Position => Count == 0
+        ? (Filter is null ? "no rows" : $"no rows match '{Filter}'")
+        : $"rows {Format.Count((long)PageIndex * PageSize + 1)}–{Format.Count((long)PageIndex * PageSize + Count)} · page {PageIndex + 1}{(HasNext ? " · more below" : " · end")}"
+          + (Filter is null ? string.Empty : $" · filter '{Filter}'");
+
+    public abstract IReadOnlyList<string> Row(int index);
+
+    public abstract Task LoadFirstAsync(CancellationToken cancellationToken);
+
+    public abstract Task ReloadAsync(CancellationToken cancellationToken);
+
+    public abstract Task<bool> NextPageAsync(CancellationToken cancellationToken);
+
+    public abstract Task<bool> PreviousPageAsync(CancellationToken cancellationToken);
+
+    /// <summary>Filters the list (empty text clears the filter) and loads its first page.</summary>
+    /// <exception cref="UserInputException">The text cannot be a filter of this list.</exception>
+    public async Task ApplyFilterAsync(string? text, CancellationToken cancellationToken)
+    {
+        if (FilterPrompt is null)
+        {
+            throw new UserInputException($"The {Title} list has no filter.");
+        }
+
+        var filter = string.IsNullOrWhiteSpace(text) ? null : CheckFilter(text.Trim());
+        var previous = Filter;
+        Filter = filter;
+        try
+        {
+            await LoadFirstAsync(cancellationToken);
+        }
+        catch
+        {
+            Filter = previous;
+            throw;
+        }
+    }
+
+    /// <summary>The screen Enter opens for a row; null when a row opens nothing.</summary>
+    public abstract Task<Screen?> OpenAsync(int index, CancellationToken cancellationToken);
+
+    /// <summary>The purge Delete offers for a row.</summary>
+    public abstract Task<PurgePlan?> PlanPurgeAsync(int index, CachePurges purges, CancellationToken cancellationToken);
+
+    /// <summary>A line about the selected row shown under the list (the token of an account); null for none.</summary>
+    public virtual Task<string?> DetailAsync(int index, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>The endpoint of the row, for "purge this endpoint everywhere"; null when the row has none.</summary>
+    public virtual string? EndpointOf(int index) => null;
+
+    /// <summary>Checks and normalises filter text.</summary>
+    /// <exception cref="UserInputException">It cannot be a filter of this list.</exception>
+    protected virtual string CheckFilter(string text) => text;
+}
+
+/// <summary>A <see cref="ListScreen"/> over a keyset-paginated repository query.</summary>
+public abstract class ListScreen<TItem, TCursor> : ListScreen
+    where TCursor : class
+{
+    private readonly PagedList<TItem, TCursor> _pages;
+
+    protected ListScreen(int pageSize)
+    {
+        _pages = new PagedList<TItem, TCursor>(FetchAsync, pageSize);
+    }
+
+    public IReadOnlyList<TItem> Items => _pages.Items;
+
+    public override int Count => _pages.Items.Count;
+
+    public override int PageIndex => _pages.PageIndex;
+
+    public override int PageSize => _pages.PageSize;
+
+    public override bool HasNext => _pages.HasNext;
+
+    public override bool HasPrevious => _pages.HasPrevious;
+
+    public override IReadOnlyList<string> Row(int index) => Cells(_pages.Items[index]);
+
+    public override Task LoadFirstAsync(CancellationToken cancellationToken) => _pages.LoadFirstAsync(cancellationToken);
+
+    public override Task ReloadAsync(CancellationToken cancellationToken) => _pages.ReloadAsync(cancellationToken);
+
+    public override Task<bool> NextPageAsync(CancellationToken cancellationToken) => _pages.NextAsync(cancellationToken);
+
+    public override Task<bool> PreviousPageAsync(CancellationToken cancellationToken) => _pages.PreviousAsync(cancellationToken);
+
+    protected abstract Task<(IReadOnlyList<TItem> Items, TCursor? Next)> FetchAsync(TCursor? after, int pageSize, CancellationToken cancellationToken);
+
+    protected abstract IReadOnlyList<string> Cells(TItem item);
+}

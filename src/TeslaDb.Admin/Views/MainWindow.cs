@@ -1,0 +1,66 @@
+using System.Text;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace TeslaDb.Admin.Views;
+
+/// <summary>
+/// The console's one window: a header (where you are, which database), the list or the JSON of the current screen,
+/// a detail line (the selected account's masked token), a message line (progress, results, errors) and the keys.
+/// Layout only: <see cref="AdminConsole"/> decides what each part shows.
+/// </summary>
+internal sealed class MainWindow : Window
+{
+    public MainWindow(string database, bool readOnly)
+    {
+        // Names hold underscores (tesladb_demo, charge_state): no view may read them as hot-key markers.
+        HotKeySpecifier = NoHotKey;
+        Title = $"TeslaDb admin · {database}{(readOnly ? " · READ-ONLY" : string.Empty)}";
+        Header = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        Table = new TableView
+        {
+            X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), FullRowSelect = true,
+            // Type-to-search would swallow the console's one-letter keys (/, g, q, …).
+            CollectionNavigator = null,
+        };
+        Table.Style.AlwaysShowHeaders = true;
+        Table.Style.ExpandLastColumn = true;
+#pragma warning disable CS0618 // TextView is obsolete in 2.5 but the only scrollable, read-only text view that pages with the keyboard.
+        Json = new TextView { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), ReadOnly = true, WordWrap = false, Visible = false };
+#pragma warning restore CS0618
+        Detail = new Label { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 2, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        StatusBar = new StatusBar(
+        [
+            new Shortcut(Key.F1, "Help", null),
+            new Shortcut(Key.Enter, "Open", null),
+            new Shortcut(Key.Esc, "Back", null),
+            new Shortcut(new Key('/'), "Filter", null),
+            new Shortcut(new Key('g'), "VIN", null),
+            new Shortcut(Key.F5, "Refresh", null),
+            new Shortcut(new Key('d'), "Purge", null),
+            new Shortcut(new Key('x'), "Expired", null),
+            new Shortcut(new Key('s'), "Stats", null),
+            new Shortcut(new Key('q'), "Quit", null),
+        ]);
+        Add(Header, Table, Json, Detail, Message, StatusBar);
+    }
+
+    /// <summary>What <see cref="View.HotKeySpecifier"/> is set to so that '_' shows as itself.</summary>
+    public static Rune NoHotKey { get; } = (Rune)0xFFFF;
+
+    public Label Header { get; }
+
+    public TableView Table { get; }
+
+#pragma warning disable CS0618
+    public TextView Json { get; }
+#pragma warning restore CS0618
+
+    public Label Detail { get; }
+
+    public Label Message { get; }
+
+    public StatusBar StatusBar { get; }
+}

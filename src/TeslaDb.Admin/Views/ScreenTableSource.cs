@@ -1,0 +1,28 @@
+using Terminal.Gui.Views;
+using TeslaDb.Admin.Core;
+
+namespace TeslaDb.Admin.Views;
+
+/// <summary>The current page of a <see cref="ListScreen"/> as TableView asks for it (only the rows it draws).</summary>
+internal sealed class ScreenTableSource(ListScreen screen) : ITableSource
+{
+    public string[] ColumnNames { get; } = [.. screen.Columns];
+
+    public int Columns => ColumnNames.Length;
+
+    public int Rows => screen.Count;
+
+    public object this[int row, int col] => screen.Row(row)[col];
+}
+
+/// <summary>A fixed table (statistics, migration status, help).</summary>
+internal sealed class RowsTableSource(IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows) : ITableSource
+{
+    public string[] ColumnNames { get; } = [.. columns];
+
+    public int Columns => ColumnNames.Length;
+
+    public int Rows => rows.Count;
+
+    public object this[int row, int col] => rows[row][col];
+}
