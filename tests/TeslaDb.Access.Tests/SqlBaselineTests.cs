@@ -1,6 +1,7 @@
 using System.Text;
 using TeslaDb.Access.Cache;
 using TeslaDb.TestSupport;
+using TeslaDb.Access.Vehicles;
 
 namespace TeslaDb.Access.Tests;
 
@@ -69,9 +70,13 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
         await fixture.Accounts.RenameAsync(account.Id, "Renamed", ct);
         await fixture.Accounts.DeactivateAsync(account.Id, ct);
         await fixture.Accounts.ReactivateAsync(account.Id, ct);
+        var accounts = await fixture.Accounts.BrowseAsync(null, null, 1, ct);
+        await fixture.Accounts.BrowseAsync(user.ToString(), accounts.Items[0].Cursor, 10, ct);
+        await fixture.Accounts.BrowseAsync("b@example", null, 10, ct);
 
         await fixture.Tokens.StoreAsync(account.Id, TeslaSamples.Token("a", "r"), TimeSpan.FromHours(8), ct);
         await fixture.Tokens.GetForAccountAsync(account.Id, ct);
+        await fixture.Tokens.DescribeForAccountAsync(account.Id, ct);
         await fixture.Tokens.ListExpiringAsync(TimeSpan.FromHours(1), ct);
         await fixture.Tokens.DeleteAsync("user_token:none", ct);
         await fixture.Tokens.DeleteForAccountAsync(account.Id, ct);
@@ -83,6 +88,8 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
         await fixture.Vehicles.FindByVinAsync(TeslaSamples.Vin(0), ct);
         await fixture.Vehicles.FindByTeslaIdAsync(account.Id, TeslaSamples.TeslaId(0), ct);
         await fixture.Vehicles.ListByStateAsync(account.Id, "online", ct);
+        await fixture.Vehicles.BrowseAsync(account.Id, null, null, 10, ct);
+        await fixture.Vehicles.BrowseAsync(null, "5yj3", new VehicleCursor(TeslaSamples.Vin(0), vehicle), 10, ct);
         await fixture.Vehicles.FindByDataAsync(TeslaSamples.Parse("""{"state": "online"}"""), 10, ct);
 
         await fixture.Cache.StoreAsync(account.Id, vehicle, "charge_state", TeslaSamples.ChargeState(80), TimeSpan.FromMinutes(5), ct);
@@ -97,6 +104,7 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
         await fixture.Cache.StatisticsAsync(account.Id, ct);
         await fixture.Cache.PurgeByIdsAsync([page.Items[0].Id], ct);
         await fixture.Cache.PurgeVehicleAsync(vehicle, ct);
+        await fixture.Cache.PurgeInBatchesAsync(new CacheFilter(TeslaAccountId: account.Id, EndpointName: "charge_state"), null, 100, ct);
         await fixture.Cache.PurgeEndpointAsync("drive_state", ct);
         await fixture.Cache.PurgeAccountAsync(account.Id, ct);
         await fixture.Cache.CleanupExpiredAsync(ct);

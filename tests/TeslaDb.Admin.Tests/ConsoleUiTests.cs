@@ -1,0 +1,108 @@
+using Terminal.Gui.Input;
+using static TeslaDb.Admin.Tests.HeadlessConsole;
+
+namespace TeslaDb.Admin.Tests;
+
+/// <summary>What an operator sees after each keystroke, on the real views with Terminal.Gui's driver and no terminal.</summary>
+public sealed class ConsoleUiTests(AdminFixture fixture) : IClassFixture<AdminFixture>
+{
+    [Fact]
+    public async Task Filter_then_account_to_vehicle_to_json_and_back_without_a_token_on_any_screen()
+    {
+        var seeded = await fixture.SeedAccountAsync("drill-ui@example.com", vehicles: 1);
+        var vin = seeded.Vehicles[0].Vin;
+        await using var session = fixture.Session();
+        var outcome = Run(session,
+        [
+            When("rows 1–", new Key('/')),
+            When("Filter Accounts", [.. Type("drill-ui@"), Key.Enter]),
+            When("filter 'drill-ui@'", Key.Enter),
+            When($"› drill-ui@example.com", Key.Enter),
+            When($"› {vin}", new Key('/')),
+            When($"Filter {vin}", [.. Type("charge_state"), Key.Enter]),
+            When("filter 'charge_state'", Key.Enter),
+            When("\"battery_level\": 80", Key.Esc),
+            When("filter 'charge_state'", Key.Esc),
+            When("Tesla 0", Key.Esc),
+            When("values hidden", new Key('q')),
+        ]);
+
+        Assert.Contains(outcome.Screens, s => s.Contains($"Accounts › drill-ui@example.com › {vin} › charge_state", StringComparison.Ordinal));
+        Assert.Contains(outcome.Screens, s => s.Contains($"Token user_token:{seeded.Account.SupabaseUserId}:{seeded.Account.Id}", StringComparison.Ordinal));
+        Assert.Contains("access token present · refresh token present · values hidden", outcome.LastScreen, StringComparison.Ordinal);
+        Assert.DoesNotContain(outcome.Screens, s => s.Contains("SECRET", StringComparison.Ordinal) || s.Contains("admin-test", StringComparison.Ordinal));
+        Assert.Null(outcome.Fatal);
+    }
+
+    [Fact]
+    public async Task Purge_expired_asks_first_cancel_keeps_everything_then_purge_reports_the_count()
+    {
+        await fixture.SeedAccountAsync("purge-ui@example.com", vehicles: 2, expiredPerVehicle: 2);
+        var expired = await fixture.Cache.CountAsync(new TeslaDb.Access.Cache.CacheFilter(ExpiredOnly: true), TestContext.Current.CancellationToken);
+        Assert.True(expired >= 4);
+        var question = $"Delete {expired} cached responses";
+        await using var session = fixture.Session();
+        var outcome = Run(session,
+        [
+            When("rows 1–", new Key('x')),
+            When(question, Key.Enter), // Enter is Cancel
+            When("Purge cancelled: nothing was deleted.", new Key('x')),
+            When(question, new Key('x')), // a second x does not confirm
+            When("still open after a second x", s => s.Contains(question, StringComparison.Ordinal), new Key('p')),
+            When($"Deleted {expired} cached responses", Key.Enter),
+            When("the dialog closed", s => !s.Contains("┥Purged┝", StringComparison.Ordinal) && s.Contains($"Deleted {expired} cached responses", StringComparison.Ordinal), new Key('q')),
+        ]);
+
+        Assert.Contains(outcome.Screens, s => s.Contains("┥Purge the cache┝", StringComparison.Ordinal));
+        Assert.Equal(0, await fixture.Cache.CountAsync(new TeslaDb.Access.Cache.CacheFilter(ExpiredOnly: true), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Paging_with_j_crosses_into_the_next_page_and_k_comes_back()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await fixture.Accounts.CreateAsync(Guid.NewGuid(), $"Page {i}", $"page{i}@example.com", TestContext.Current.CancellationToken);
+        }
+
+        await using var session = fixture.Session(pageSize: 10);
+        var outcome = Run(session,
+        [
+            When("rows 1–10 · page 1 · more below", [.. Enumerable.Repeat(new Key('j'), 10)]),
+            When("rows 11–", new Key('k')),
+            When("rows 1–10 · page 1", Key.F1),
+            When("Every key of tesladb-admin", Key.Esc),
+            When("help closed", s => !s.Contains("Every key of", StringComparison.Ordinal), new Key('q')),
+        ]);
+        Assert.Contains(outcome.Screens, s => s.Contains("page 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Read_only_console_refuses_purges_on_screen_and_deletes_nothing()
+    {
+        await fixture.SeedAccountAsync("ro-ui@example.com", vehicles: 1, expiredPerVehicle: 1);
+        var before = await fixture.Cache.CountAsync(TeslaDb.Access.Cache.CacheFilter.All, TestContext.Current.CancellationToken);
+        await using var session = fixture.Session(readOnly: true);
+        var outcome = Run(session,
+        [
+            When("rows 1–", new Key('x')),
+            When("This session is read-only", new Key('d')),
+            When("This session is read-only", new Key('q')),
+        ]);
+        Assert.DoesNotContain(outcome.Screens, s => s.Contains("┥Purge the cache┝", StringComparison.Ordinal));
+        Assert.Equal(before, await fixture.Cache.CountAsync(TeslaDb.Access.Cache.CacheFilter.All, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_bad_vin_in_the_jump_prompt_says_what_a_vin_is_and_the_console_goes_on()
+    {
+        await using var session = fixture.Session();
+        var outcome = Run(session,
+        [
+            When("Accounts   (", new Key('g')),
+            When("Go to a vehicle", [.. Type("5yj'; drop"), Key.Enter]),
+            When("cannot start a VIN", new Key('q')),
+        ]);
+        Assert.Null(outcome.Fatal);
+    }
+}
