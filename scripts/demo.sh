@@ -5,19 +5,23 @@
 #
 #   scripts/demo.sh              start/reuse the cluster, migrate, load sample data if there is none, show status
 #   scripts/demo.sh --rows N     replace the sample data with N cached responses (e.g. 1000000 for a large demo)
+#   scripts/demo.sh --no-console the same without opening the console at the end
 #   scripts/demo.sh --stop       stop the cluster (scripts/dev-db.sh destroy deletes it)
+# At the end it opens tesladb-admin on the demo database (when run in a terminal).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 rows=
+console=1
+if [ "${1:-}" = "--no-console" ]; then console=0; shift; fi
 case "${1:-}" in
   --stop) exec scripts/dev-db.sh stop ;;
   --rows)
     [[ "${2:-}" =~ ^[0-9]+$ ]] || { echo "demo.sh: --rows takes a number of cached responses, e.g. --rows 100000" >&2; exit 2; }
     rows=$2 ;;
   "") ;;
-  *) echo "demo.sh: unknown option '$1' (use --rows N or --stop)" >&2; exit 2 ;;
+  *) echo "demo.sh: unknown option '$1' (use --rows N, --no-console or --stop)" >&2; exit 2 ;;
 esac
 command -v dotnet >/dev/null || { echo "demo.sh: the .NET SDK (dotnet) is not on PATH; install .NET 10." >&2; exit 1; }
 
@@ -28,8 +32,8 @@ scripts/dev-db.sh psql -q -v ON_ERROR_STOP=1 -tAc "SELECT 1 FROM pg_database WHE
 url=$(scripts/dev-db.sh url)
 export TESLADB_CONNECTION=${url%/postgres}/tesladb_demo
 
-echo "Building tesladb-migrate…"
-dotnet build src/TeslaDb.Migrations --nologo -v quiet -clp:ErrorsOnly
+echo "Building tesladb-migrate and tesladb-admin…"
+dotnet build src/TeslaDb.Admin --nologo -v quiet -clp:ErrorsOnly
 migrate() { dotnet src/TeslaDb.Migrations/bin/Debug/net10.0/TeslaDb.Migrations.dll "$@"; }
 
 echo
@@ -49,6 +53,14 @@ cat <<TEXT
 The demo database runs locally. To use it yourself (the URL holds the generated password):
   export TESLADB_CONNECTION="\$(scripts/dev-db.sh url | sed 's#/postgres\$#/tesladb_demo#')"
   dotnet run --project src/TeslaDb.Migrations -- status
+  dotnet run --project src/TeslaDb.Admin            (the console; --read-only to browse only)
   scripts/dev-db.sh psql -d tesladb_demo
 Stop it with scripts/demo.sh --stop; delete it with scripts/dev-db.sh destroy.
 TEXT
+
+if [ "$console" = 1 ] && [ -t 0 ] && [ -t 1 ]; then
+  echo
+  echo "Opening the console (q quits, ? lists the keys)…"
+  sleep 1
+  dotnet src/TeslaDb.Admin/bin/Debug/net10.0/TeslaDb.Admin.dll
+fi

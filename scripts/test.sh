@@ -48,11 +48,20 @@ dotnet build TeslaDb.sln --nologo -v quiet -clp:ErrorsOnly
 status=0
 dotnet test TeslaDb.sln --no-build --nologo -v quiet --logger "trx" --results-directory "$results" "${filter[@]}" || status=$?
 
+# The console end to end in a real terminal (tmux), counted as one more test.
+e2e_passed=0 e2e_failed=0
+if command -v tmux >/dev/null; then
+  if scripts/e2e-admin.sh; then e2e_passed=1; else e2e_failed=1; fi
+else
+  echo "test.sh: tmux is not installed: scripts/e2e-admin.sh skipped (apt-get install tmux to run it)." >&2
+fi
+
 # Sum the counters of every test project's TRX report.
 read -r passed failed skipped total < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '
     { for (i = 1; i <= NF; i++) { split($i, kv, "=");  gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
     END { printf "%d %d %d %d\n", c["passed"], c["failed"], c["notExecuted"], c["total"] }')
+passed=$((passed + e2e_passed)) failed=$((failed + e2e_failed)) total=$((total + e2e_passed + e2e_failed))
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$total" -eq 0 ]; then
   echo "test.sh: no test ran" >&2

@@ -22,6 +22,7 @@ internal sealed class AdminConsole
     private DateTimeOffset _busyStarted;
     private PurgePlan? _purging;
     private bool _started;
+    private bool _busyQuiet;
     private int _detailRequest;
 
     public AdminConsole(IApplication app, AdminSession session)
@@ -446,6 +447,7 @@ internal sealed class AdminConsole
         _busy = new CancellationTokenSource();
         _busyText = busyText;
         _busyStarted = DateTimeOffset.UtcNow;
+        _busyQuiet = keepMessage;
         if (!keepMessage)
         {
             ShowMessage(busyText + "…");
@@ -488,7 +490,7 @@ internal sealed class AdminConsole
 
     private bool ShowBusy()
     {
-        if (_busy is not null)
+        if (_busy is not null && !_busyQuiet)
         {
             var elapsed = (DateTimeOffset.UtcNow - _busyStarted).TotalSeconds;
             var progress = _purging is { ReportsProgress: true } plan ? $" {Format.Count(_progress.Value)} of {Format.Count(plan.Count)} deleted" : string.Empty;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# End-to-end check of tesladb-admin as an operator uses it: the real binary in a real terminal (tmux), against a
+# throwaway PostgreSQL loaded with the demo's sample data. Types keys with send-keys, reads the screen with
+# capture-pane. Exits 0 when every check passed; prints the screen it was waiting on when one did not.
+#
+#   scripts/e2e-admin.sh          (needs tmux; scripts/test.sh runs it when tmux is installed)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+command -v tmux >/dev/null || { echo "e2e-admin.sh: tmux is not installed (apt-get install tmux)." >&2; exit 2; }
+
+export TESLADB_DEV_DB_DIR
+TESLADB_DEV_DB_DIR=$(mktemp -d /tmp/tesladb-e2e-db.XXXXXX)
+session="tesladb-e2e-$$"
+# A tmux server of our own: a session of an already running server would get that server's environment, not ours.
+tmux() { command tmux -L "$session" "$@"; }
+cleanup() {
+  tmux kill-server 2>/dev/null || true
+  scripts/dev-db.sh stop >/dev/null 2>&1 || true
+  rm -rf "$TESLADB_DEV_DB_DIR"
+}
+trap cleanup EXIT INT TERM
+
+scripts/dev-db.sh start >/dev/null
+scripts/dev-db.sh psql -q -c "CREATE DATABASE tesladb_e2e"
+url=$(scripts/dev-db.sh url)
+export TESLADB_CONNECTION=${url%/postgres}/tesladb_e2e
+dotnet build src/TeslaDb.Admin --nologo -v quiet -clp:ErrorsOnly >/dev/null
+dotnet src/TeslaDb.Migrations/bin/Debug/net10.0/TeslaDb.Migrations.dll up >/dev/null
+scripts/dev-db.sh psql -d tesladb_e2e -q -v rows=300 -f scripts/sample-data.sql >/dev/null
+expired=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()")
+tokens=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM tokens")
+
+tmux new-session -d -s "$session" -x 120 -y 32 \
+  "dotnet src/TeslaDb.Admin/bin/Debug/net10.0/TeslaDb.Admin.dll 2>/tmp/$session.err; echo EXIT=\$?; sleep 120"
+
+screen() { tmux capture-pane -p -t "$session"; }
+# wait_for TEXT: polls the screen for up to 20 s; fails with the screen when the text never shows.
+wait_for() {
+  for _ in $(seq 200); do
+    if screen | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "e2e-admin.sh: FAILED waiting for '$1'. Screen:" >&2
+  screen >&2
+  exit 1
+}
+keys() { tmux send-keys -t "$session" "$@"; }
+# Escape alone: a key sent right after it would arrive as Alt+key.
+escape() { keys Escape; sleep 0.3; }
+never_secret() {
+  if screen | grep -qE 'DEMO-ONLY|eyJhbGciOiJSUzI1NiJ9'; then echo "e2e-admin.sh: FAILED: a token value is on screen" >&2; screen >&2; exit 1; fi
+}
+
+wait_for "rows 1–25 · page 1 · end"
+wait_for "values hidden"; never_secret
+keys /;                       wait_for "Filter Accounts"
+keys -l "owner2@"; keys Enter; wait_for "filter 'owner2@'"
+keys Enter;                   wait_for "Accounts › owner2@example.com"
+keys j Enter;                 wait_for "Endpoint"
+keys /;                       wait_for "Endpoint name"
+keys -l "charge_state"; keys Enter; wait_for "filter 'charge_state'"
+keys Enter;                   wait_for '"battery_level"'; never_secret
+escape; escape; escape;       wait_for "Accounts   (rows"
+keys g;                       wait_for "Go to a vehicle"
+keys -l "5yj'; drop table"; keys Enter; wait_for "cannot start a VIN"
+keys s;                       wait_for "Cache statistics"
+wait_for "total"; escape
+keys x;                       wait_for "Delete $expired cached responses"
+keys x;                       wait_for "Delete $expired cached responses"   # a second x does not confirm
+keys p;                       wait_for "Deleted $expired cached responses"
+keys Enter; sleep 0.5; keys q; wait_for "EXIT=0"
+
+left=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()")
+tokens_after=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM tokens")
+[ "$left" = 0 ] || { echo "e2e-admin.sh: FAILED: $left expired rows left after the purge" >&2; exit 1; }
+[ "$tokens_after" = "$tokens" ] || { echo "e2e-admin.sh: FAILED: tokens went from $tokens to $tokens_after" >&2; exit 1; }
+[ "$(tmux display -p -t "$session" '#{alternate_on}')" = 0 ] || { echo "e2e-admin.sh: FAILED: the terminal was not restored" >&2; exit 1; }
+echo "e2e-admin.sh: passed (filter, drill-down to JSON, bad VIN, statistics, purge of $expired expired rows confirmed and reported, $tokens tokens kept, no token on screen, terminal restored)"
