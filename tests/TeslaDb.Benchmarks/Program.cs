@@ -24,6 +24,13 @@ if (args.Contains("--fluentmigrator-race"))
     return 0;
 }
 
+if (args.Contains("--admin-paging"))
+{
+    // The connection names a database already loaded with sample data (scripts/bench.sh does it).
+    Console.WriteLine(await AdminPagingBenchmark.RunAsync(TeslaDbConnectionString.Parse(args[0]).ConnectionString, args.Contains("--quick")));
+    return 0;
+}
+
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 var outFile = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
