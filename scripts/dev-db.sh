@@ -9,6 +9,8 @@
 #   scripts/dev-db.sh psql     open psql on it (extra arguments go to psql)
 #
 # The cluster lives in $TESLADB_DEV_DB_DIR (default: .dev-db/ at the repository root, git-ignored).
+# It runs with fsync, synchronous_commit and full_page_writes off (fast tests); TESLADB_DEV_DB_DURABLE=1 at creation
+# leaves them at PostgreSQL's defaults (on), as production servers (Supabase) run: scripts/bench.sh uses that.
 # When the binaries are missing and we are root, Debian's postgresql package is installed with apt.
 # As root, the server runs as the postgres OS user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -83,16 +85,18 @@ init_cluster() {
   as_owner "$bindir/initdb" -D "$data" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { rm -f "$pwfile"; cat "$dir/initdb.log" >&2; die "initdb failed"; }
   rm -f "$pwfile"
-  # Throwaway cluster: durability off for speed; enough connections for parallel test classes.
+  # Throwaway cluster: enough connections for parallel test classes; durability off for speed unless asked for.
   cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$dir'
 max_connections = 300
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 log_min_messages = warning
 CONF
+  if [ "${TESLADB_DEV_DB_DURABLE:-0}" = 1 ]; then
+    say "durable: fsync, synchronous_commit and full_page_writes left at PostgreSQL's defaults (on)"
+  else
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$data/postgresql.conf"
+  fi
 }
 
 start() {
@@ -136,6 +140,6 @@ case "${1:-}" in
     # Through libpq's environment, so that psql's own -d/-U/-c options still work.
     PGHOST=127.0.0.1 PGPORT=$(port) PGUSER=postgres PGPASSWORD=$(password) PGDATABASE=${PGDATABASE:-postgres} exec psql "$@" ;;
   *)
-    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2 ;;
 esac

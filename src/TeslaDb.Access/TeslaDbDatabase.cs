@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using LinqToDB;
 using LinqToDB.Data;
@@ -56,19 +57,27 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
             builder.ApplicationName = "tesladb";
         }
 
+        // Keywords the caller's string sets itself (the parsed builder's ConnectionString holds only those, under
+        // Npgsql's canonical names); those win over the defaults below.
+        var given = new DbConnectionStringBuilder { ConnectionString = builder.ConnectionString };
+
         // The hot statements (cache reads, upserts) run thousands of times: let Npgsql prepare them once per
-        // connection. A connection string that sets Max Auto Prepare itself wins (0 for PgBouncer before 1.21 in
-        // transaction mode, which cannot keep prepared statements).
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        // connection. Not through a transaction-mode pooler that cannot keep prepared statements: PgBouncer before
+        // 1.21 (Debian 12 ships 1.18) and Supabase's transaction pooler (port 6543). Supabase's is recognised by its
+        // address; for PgBouncer the caller says so with Max Auto Prepare=0 (docs/access.md).
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("Auto Prepare Min Usages"))
         {
-            builder.MaxAutoPrepare = 32;
+            builder.MaxAutoPrepare = IsSupabaseTransactionPooler(builder) ? 0 : 32;
             builder.AutoPrepareMinUsages = 2;
         }
 
         // This data source is TeslaDb's own and no repository leaves session state behind, so a connection need not
         // be reset (DISCARD ALL, which also drops the prepared statements) each time it goes back to the pool: that
-        // reset doubled the cost of a cache hit.
-        builder.NoResetOnClose = true;
+        // reset doubled the cost of a cache hit. An explicit No Reset On Close=false in the caller's string wins.
+        if (!given.ContainsKey("No Reset On Close"))
+        {
+            builder.NoResetOnClose = true;
+        }
 
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new TeslaDbDatabase(dataSource, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"))
@@ -76,6 +85,9 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
             Description = TeslaDbConnectionString.Describe(builder),
         };
     }
+
+    private static bool IsSupabaseTransactionPooler(NpgsqlConnectionStringBuilder builder) =>
+        builder.Port == 6543 && (builder.Host ?? string.Empty).EndsWith(".pooler.supabase.com", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A linq2db connection for one unit of work, its commands reported as <paramref name="operation"/>.</summary>
     internal DataConnection Open(string operation)

@@ -30,9 +30,12 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>user@host:port/db, as the tools print it.</summary>
     public string Description => TeslaDbConnectionString.Describe(Builder);
 
-    public static async Task<TestDatabase> CreateAsync()
+    public static async Task<TestDatabase> CreateAsync() => await CreateAsync(await PostgresServer.GetAsync());
+
+    /// <summary>A new empty database on another server than the shared one (a <see cref="PrivateCluster"/>).</summary>
+    public static async Task<TestDatabase> CreateAsync(NpgsqlConnectionStringBuilder server)
     {
-        var server = await PostgresServer.GetAsync();
+        ArgumentNullException.ThrowIfNull(server);
         var name = "tesladb_test_" + Guid.NewGuid().ToString("N")[..16];
         await using var connection = await OpenMaintenanceAsync(server);
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
