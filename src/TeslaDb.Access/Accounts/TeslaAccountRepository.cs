@@ -75,8 +75,7 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
     /// </summary>
     public async Task<AccountPage> BrowseAsync(string? search = null, AccountCursor? after = null, int pageSize = 100, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 10_000);
+        var limit = Keyset.Limit(pageSize);
         var where = new StringBuilder("true");
         var parameters = new List<NpgsqlParameter>();
         search = search?.Trim();
@@ -111,7 +110,7 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
              LIMIT @limit
             """);
         command.Parameters.AddRange(parameters.ToArray());
-        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = pageSize + 1 });
+        command.Parameters.Add(limit);
         var items = new List<AccountSummary>(pageSize + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -123,13 +122,7 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
             }
         }
 
-        // One row more than asked tells whether another page exists.
-        var more = items.Count > pageSize;
-        if (more)
-        {
-            items.RemoveAt(pageSize);
-        }
-
+        var more = Keyset.HasMore(items, pageSize);
         return new AccountPage(items, more ? items[^1].Cursor : null);
     }
 

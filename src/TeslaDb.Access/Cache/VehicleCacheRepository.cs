@@ -134,8 +134,7 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
     public async Task<CachePage> BrowseAsync(CacheFilter filter, Guid? after = null, int pageSize = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 10_000);
+        var limit = Keyset.Limit(pageSize);
         var (where, parameters) = Where(filter);
         if (after is { } a)
         {
@@ -143,11 +142,10 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
             parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Uuid) { Value = a });
         }
 
-        // One row more than asked tells whether another page exists.
         await using var command = database.Command(
             "Cache.Browse", $"SELECT {EntryColumns} FROM public.vehicle_data_cache WHERE {where} ORDER BY id LIMIT @limit");
         command.Parameters.AddRange(parameters.ToArray());
-        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = pageSize + 1 });
+        command.Parameters.Add(limit);
         var items = new List<CacheEntry>(pageSize + 1);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -158,12 +156,7 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
                 reader.GetBoolean(6), reader.GetInt32(7)));
         }
 
-        var more = items.Count > pageSize;
-        if (more)
-        {
-            items.RemoveAt(pageSize);
-        }
-
+        var more = Keyset.HasMore(items, pageSize);
         return new CachePage(items, more ? items[^1].Id : null);
     }
 

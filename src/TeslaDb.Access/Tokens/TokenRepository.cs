@@ -26,9 +26,9 @@ public sealed class TokenRepository(TeslaDbDatabase database)
         RETURNING key
         """;
 
-    // The current key first, then the sample's per-account key, then the per-user key of before accounts existed.
-    private const string GetForAccountSql = $"""
-        SELECT {Columns}
+    // An account's token: under the current key first, then the sample's per-account key, then the per-user key of
+    // before accounts existed. Shared by the read (with the values) and the operator's summary (without them).
+    private const string AccountTokenLookup = """
           FROM public.tesla_accounts a
           JOIN public.tokens t ON t.key IN ('user_token:' || a.supabase_user_id || ':' || a.id, 'user_token:' || a.id, 'user_token:' || a.supabase_user_id)
          WHERE a.id = @account_id
@@ -36,14 +36,15 @@ public sealed class TokenRepository(TeslaDbDatabase database)
          LIMIT 1
         """;
 
-    private const string DescribeForAccountSql = """
+    private const string GetForAccountSql = $"""
+        SELECT {Columns}
+        {AccountTokenLookup}
+        """;
+
+    private const string DescribeForAccountSql = $"""
         SELECT t.key, t.tesla_account_id, t.expires_at, coalesce(t.expires_at <= now(), false),
                coalesce(t.token_data ->> 'access_token', '') <> '', coalesce(t.token_data ->> 'refresh_token', '') <> '', t.updated_at
-          FROM public.tesla_accounts a
-          JOIN public.tokens t ON t.key IN ('user_token:' || a.supabase_user_id || ':' || a.id, 'user_token:' || a.id, 'user_token:' || a.supabase_user_id)
-         WHERE a.id = @account_id
-         ORDER BY CASE t.key WHEN 'user_token:' || a.supabase_user_id || ':' || a.id THEN 0 WHEN 'user_token:' || a.id THEN 1 ELSE 2 END
-         LIMIT 1
+        {AccountTokenLookup}
         """;
 
     private const string ExpiringSql = """

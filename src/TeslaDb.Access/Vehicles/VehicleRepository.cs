@@ -133,8 +133,7 @@ public sealed class VehicleRepository(TeslaDbDatabase database)
     /// <exception cref="ArgumentException">The prefix holds a character no VIN has, or is longer than 17.</exception>
     public async Task<VehiclePage> BrowseAsync(Guid? accountId = null, string? vinPrefix = null, VehicleCursor? after = null, int pageSize = 100, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 10_000);
+        var limit = Keyset.Limit(pageSize);
         var where = new StringBuilder("true");
         var parameters = new List<NpgsqlParameter>();
         if (accountId is { } account)
@@ -164,7 +163,7 @@ public sealed class VehicleRepository(TeslaDbDatabase database)
             "Vehicles.Browse",
             $"SELECT id, tesla_account_id, vin, display_name, state, last_synced_at, now() - last_synced_at FROM public.vehicles WHERE {where} ORDER BY vin, id LIMIT @limit");
         command.Parameters.AddRange(parameters.ToArray());
-        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = pageSize + 1 });
+        command.Parameters.Add(limit);
         var items = new List<VehicleSummary>(pageSize + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -176,12 +175,7 @@ public sealed class VehicleRepository(TeslaDbDatabase database)
             }
         }
 
-        var more = items.Count > pageSize;
-        if (more)
-        {
-            items.RemoveAt(pageSize);
-        }
-
+        var more = Keyset.HasMore(items, pageSize);
         return new VehiclePage(items, more ? items[^1].Cursor : null);
     }
 
