@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Npgsql;
 using TeslaDb.Admin.Core;
 using TeslaDb.Connection;
 
@@ -93,12 +92,20 @@ public static class AdminCommand
 
             // The console showed it; repeat it on stderr (the screen is gone now) for the record and for scripts.
             error.WriteLine($"{Name}: {problem.Message}");
-            return problem.Message.StartsWith("Cannot connect", StringComparison.Ordinal) ? ExitCodes.CannotConnect : ExitCodes.NotMigrated;
+            return ExitCode(problem.Kind);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error.WriteLine($"{Name}: {Problem.From(e, connection.Builder, startingUp: true).Message}{(verbose ? Environment.NewLine + e : " (--verbose shows the details)")}");
-            return e is NpgsqlException && ConnectionFailure.Describe(e, connection.Builder) is not null ? ExitCodes.CannotConnect : ExitCodes.Unexpected;
+            var problem = Problem.From(e, connection.Builder, startingUp: true);
+            error.WriteLine($"{Name}: {problem.Message}{(verbose ? Environment.NewLine + e : " (--verbose shows the details)")}");
+            return ExitCode(problem.Kind);
         }
     }
+
+    private static int ExitCode(ProblemKind kind) => kind switch
+    {
+        ProblemKind.CannotConnect => ExitCodes.CannotConnect,
+        ProblemKind.NotMigrated or ProblemKind.NotAllowed => ExitCodes.NotMigrated,
+        _ => ExitCodes.Unexpected,
+    };
 }

@@ -27,17 +27,7 @@ public sealed class CacheScreen(AdminSession session, VehicleSummary vehicle) : 
 
     public override string? EndpointOf(int index) => Items[index].EndpointName;
 
-    protected override string CheckFilter(string text)
-    {
-        try
-        {
-            return TeslaDbValidation.Endpoint(text.ToLowerInvariant());
-        }
-        catch (ArgumentException e)
-        {
-            throw new UserInputException(e.Message.Split(" (Parameter", 2)[0]);
-        }
-    }
+    protected override string CheckFilter(string text) => UserInputException.Check(() => TeslaDbValidation.Endpoint(text.ToLowerInvariant()));
 
     protected override async Task<(IReadOnlyList<CacheEntry> Items, CacheEntry? Next)> FetchAsync(CacheEntry? after, int pageSize, CancellationToken cancellationToken)
     {

@@ -32,6 +32,9 @@ public abstract class ListScreen : Screen
 
     public string? Filter { get; private set; }
 
+    /// <summary>The row selected when this list opened another screen; selected again on the way back.</summary>
+    public int Selected { get; set; }
+
     /// <summary>"rows 101–200 · page 2 · more below", or what is empty.</summary>
     public string Position => Count == 0
         ? (Filter is null ? "no rows" : $"no rows match '{Filter}'")

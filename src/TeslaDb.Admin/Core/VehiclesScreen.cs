@@ -49,17 +49,7 @@ public sealed class VehiclesScreen : ListScreen<VehicleSummary, VehicleCursor>
     public override async Task<PurgePlan?> PlanPurgeAsync(int index, CachePurges purges, CancellationToken cancellationToken) =>
         await purges.VehicleAsync(Items[index], cancellationToken);
 
-    protected override string CheckFilter(string text)
-    {
-        try
-        {
-            return TeslaDbValidation.VinPrefix(text);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UserInputException(e.Message.Split(" (Parameter", 2)[0]);
-        }
-    }
+    protected override string CheckFilter(string text) => UserInputException.Check(() => TeslaDbValidation.VinPrefix(text));
 
     protected override async Task<(IReadOnlyList<VehicleSummary> Items, VehicleCursor? Next)> FetchAsync(VehicleCursor? after, int pageSize, CancellationToken cancellationToken)
     {

@@ -15,9 +15,8 @@ internal sealed class AdminConsole
     private readonly IApplication _app;
     private readonly Navigator _navigator;
     private readonly CachePurges _purges;
-    private readonly Dictionary<Screen, int> _selected = [];
     private readonly LatestProgress _progress = new();
-    private CancellationTokenSource? _busy;
+    private bool _busy;
     private string _busyText = string.Empty;
     private DateTimeOffset _busyStarted;
     private PurgePlan? _purging;
@@ -30,7 +29,7 @@ internal sealed class AdminConsole
         _app = app;
         _navigator = new Navigator(session);
         _purges = new CachePurges(session);
-        Window = new MainWindow(session.Description, session.ReadOnly);
+        Window = new MainWindow(session.Description, session.ReadOnly, key => Handle(key));
         Window.Table.Accepting += (_, e) =>
         {
             e.Handled = true;
@@ -183,7 +182,7 @@ internal sealed class AdminConsole
         if (_navigator.Current is ListScreen list && list.Count > 0)
         {
             var row = SelectedRow;
-            _selected[list] = row;
+            list.Selected = row;
             InBackground("Opening", ct => _navigator.OpenAsync(row, ct), () => Render());
         }
     }
@@ -380,7 +379,7 @@ internal sealed class AdminConsole
                 Window.Json.Visible = false;
                 Window.Table.Visible = true;
                 Window.Table.Table = new ScreenTableSource(list);
-                var row = Math.Clamp(select ?? _selected.GetValueOrDefault(list), 0, Math.Max(0, list.Count - 1));
+                var row = Math.Clamp(select ?? list.Selected, 0, Math.Max(0, list.Count - 1));
                 if (list.Count > 0)
                 {
                     Window.Table.SetSelection(0, row, false, null);
@@ -403,17 +402,31 @@ internal sealed class AdminConsole
         Window.SetNeedsDraw();
     }
 
-    /// <summary>Loads the selected row's detail line (an account's masked token) without blocking other work.</summary>
+    /// <summary>
+    /// Loads the selected row's detail line (an account's masked token) without blocking other work. Waits until the
+    /// selection has rested for a moment, so holding j down over a page runs one query, not one per row.
+    /// </summary>
     private void RequestDetail()
     {
+        var request = ++_detailRequest;
         if (_navigator.Current is not ListScreen list || list.Count == 0)
         {
             Window.Detail.Text = string.Empty;
             return;
         }
 
-        var request = Interlocked.Increment(ref _detailRequest);
-        var row = Math.Clamp(SelectedRow, 0, list.Count - 1);
+        _app.AddTimeout(TimeSpan.FromMilliseconds(120), () =>
+        {
+            if (request == _detailRequest && ReferenceEquals(_navigator.Current, list))
+            {
+                LoadDetail(list, Math.Clamp(SelectedRow, 0, list.Count - 1), request);
+            }
+
+            return false;
+        });
+    }
+
+    private void LoadDetail(ListScreen list, int row, int request) =>
         _ = Task.Run(async () =>
         {
             string text;
@@ -434,17 +447,16 @@ internal sealed class AdminConsole
                 }
             });
         });
-    }
 
     private void InBackground(string busyText, Func<CancellationToken, Task> work, Action done, Action? onError = null, bool keepMessage = false)
     {
-        if (_busy is not null)
+        if (_busy)
         {
             ShowMessage($"Still busy: {_busyText}…");
             return;
         }
 
-        _busy = new CancellationTokenSource();
+        _busy = true;
         _busyText = busyText;
         _busyStarted = DateTimeOffset.UtcNow;
         _busyQuiet = keepMessage;
@@ -453,13 +465,13 @@ internal sealed class AdminConsole
             ShowMessage(busyText + "…");
         }
 
-        var token = _busy.Token;
         _ = Task.Run(async () =>
         {
             Exception? error = null;
             try
             {
-                await work(token);
+                // Nothing cancels work yet (a purge in progress finishes, then reports); the parameter is there for it.
+                await work(CancellationToken.None);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -468,8 +480,7 @@ internal sealed class AdminConsole
 
             _app.Invoke(() =>
             {
-                _busy?.Dispose();
-                _busy = null;
+                _busy = false;
                 if (error is null)
                 {
                     if (!keepMessage && Window.Message.Text.StartsWith(busyText + "…", StringComparison.Ordinal))
@@ -490,7 +501,7 @@ internal sealed class AdminConsole
 
     private bool ShowBusy()
     {
-        if (_busy is not null && !_busyQuiet)
+        if (_busy && !_busyQuiet)
         {
             var elapsed = (DateTimeOffset.UtcNow - _busyStarted).TotalSeconds;
             var progress = _purging is { ReportsProgress: true } plan ? $" {Format.Count(_progress.Value)} of {Format.Count(plan.Count)} deleted" : string.Empty;

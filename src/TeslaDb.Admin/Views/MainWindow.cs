@@ -12,7 +12,8 @@ namespace TeslaDb.Admin.Views;
 /// </summary>
 internal sealed class MainWindow : Window
 {
-    public MainWindow(string database, bool readOnly)
+    /// <param name="onShortcut">What a click on a key of the status bar does: the same as pressing that key.</param>
+    public MainWindow(string database, bool readOnly, Action<Key> onShortcut)
     {
         // Names hold underscores (tesladb_demo, charge_state): no view may read them as hot-key markers.
         HotKeySpecifier = NoHotKey;
@@ -33,16 +34,16 @@ internal sealed class MainWindow : Window
         Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
         StatusBar = new StatusBar(
         [
-            new Shortcut(Key.F1, "Help", null),
-            new Shortcut(Key.Enter, "Open", null),
-            new Shortcut(Key.Esc, "Back", null),
-            new Shortcut(new Key('/'), "Filter", null),
-            new Shortcut(new Key('g'), "VIN", null),
-            new Shortcut(Key.F5, "Refresh", null),
-            new Shortcut(new Key('d'), "Purge", null),
-            new Shortcut(new Key('x'), "Expired", null),
-            new Shortcut(new Key('s'), "Stats", null),
-            new Shortcut(new Key('q'), "Quit", null),
+            Shortcut(Key.F1, "Help", onShortcut),
+            Shortcut(Key.Enter, "Open", onShortcut),
+            Shortcut(Key.Esc, "Back", onShortcut),
+            Shortcut(new Key('/'), "Filter", onShortcut),
+            Shortcut(new Key('g'), "VIN", onShortcut),
+            Shortcut(Key.F5, "Refresh", onShortcut),
+            Shortcut(new Key('d'), "Purge", onShortcut),
+            Shortcut(new Key('x'), "Expired", onShortcut),
+            Shortcut(new Key('s'), "Stats", onShortcut),
+            Shortcut(new Key('q'), "Quit", onShortcut),
         ]);
         Add(Header, Table, Json, Detail, Message, StatusBar);
     }
@@ -63,4 +64,6 @@ internal sealed class MainWindow : Window
     public Label Message { get; }
 
     public StatusBar StatusBar { get; }
+
+    private static Shortcut Shortcut(Key key, string title, Action<Key> onShortcut) => new(key, title, () => onShortcut(key));
 }
