@@ -37,7 +37,11 @@ public sealed class AdminFixture : MigratedDatabaseFixture
 
     public AdminSession Session(bool readOnly = false, int pageSize = 100) => AdminSession.Open(Database.Builder, readOnly, pageSize);
 
-    public static string NextVin() => $"5YJ3E1EA{Interlocked.Increment(ref _vin) % 10}PF{_vin:000000}";
+    public static string NextVin()
+    {
+        var n = Interlocked.Increment(ref _vin);
+        return $"5YJ3E1EA{n % 10}PF{n:000000}";
+    }
 
     /// <summary>An account with a token and <paramref name="vehicles"/> vehicles, each with every endpoint cached;
     /// the first <paramref name="expiredPerVehicle"/> endpoints of each vehicle already expired.</summary>

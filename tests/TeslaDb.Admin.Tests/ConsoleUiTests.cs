@@ -105,4 +105,22 @@ public sealed class ConsoleUiTests(AdminFixture fixture) : IClassFixture<AdminFi
         ]);
         Assert.Null(outcome.Fatal);
     }
+
+    [Fact]
+    public async Task Mouse_double_click_opens_an_account_and_a_click_on_the_status_bar_runs_its_key()
+    {
+        await fixture.SeedAccountAsync("mouse-ui@example.com", vehicles: 1);
+        await using var session = fixture.Session();
+        var outcome = Run(session,
+        [
+            When("rows 1–", new Key('/')),
+            When("Filter Accounts", [.. Type("mouse-ui@"), Key.Enter]),
+            Click("mouse-ui@example.com", twice: true),
+            When("Accounts › mouse-ui@example.com", s => s.Contains("Accounts › mouse-ui@example.com", StringComparison.Ordinal)),
+            Click("Stats"),
+            When("Cache statistics", Key.Esc),
+            When("statistics closed", s => !s.Contains("Cache statistics", StringComparison.Ordinal), new Key('q')),
+        ]);
+        Assert.Contains(outcome.Screens, s => s.Contains("VIN", StringComparison.Ordinal) && s.Contains("Tesla 0", StringComparison.Ordinal));
+    }
 }

@@ -31,6 +31,16 @@ internal static class HeadlessConsole
 
     public static Step When(string waiting, Func<string, bool> ready, params Key[] keys) => new(waiting, ready, app => Press(app, keys));
 
+    /// <summary>Waits for <paramref name="text"/>, then clicks (or double-clicks) its first character.</summary>
+    public static Step Click(string text, bool twice = false) =>
+        new($"screen shows '{text}' to click", s => s.Contains(text, StringComparison.Ordinal), app =>
+        {
+            var lines = (app.Driver!.ToString() ?? string.Empty).Split('\n');
+            var row = Array.FindIndex(lines, l => l.Contains(text, StringComparison.Ordinal));
+            var at = new System.Drawing.Point(lines[row].IndexOf(text, StringComparison.Ordinal), row);
+            app.InjectSequence(twice ? InputInjectionExtensions.LeftButtonDoubleClick(at) : InputInjectionExtensions.LeftButtonClick(at));
+        });
+
     public static Key[] Type(string text) => [.. text.Select(c => new Key(c))];
 
     public static Outcome Run(AdminSession session, IReadOnlyList<Step> steps, int width = 120, int height = 32)
