@@ -19,9 +19,14 @@ internal static class AdminPagingBenchmark
         var rounds = quick ? 3 : 9;
         var ct = CancellationToken.None;
         long cacheRows;
+        List<string> vins;
+        List<string> emails;
         await using (var probe = AdminSession.Open(builder, readOnly: true))
         {
             cacheRows = await probe.Cache.CountAsync(TeslaDb.Access.Cache.CacheFilter.All, ct);
+            // Prefixes and e-mails that exist whatever the size loaded.
+            vins = [.. (await probe.Vehicles.BrowseAsync(null, null, null, 1_000, ct)).Items.Select(v => v.Vin[..12])];
+            emails = [.. (await probe.Accounts.BrowseAsync(null, null, 1_000, ct)).Items.Select(a => a.Email).OfType<string>().Select(e => e[..e.IndexOf('@', StringComparison.Ordinal)] + "@")];
         }
 
         // First page after connect: a new session (new pool, so a new connection and a cold statement cache) each round.
@@ -39,9 +44,9 @@ internal static class AdminPagingBenchmark
             firstVehicles.Add(await TimeAsync(() => navigator.OpenAsync(i, ct)));
             firstCache.Add(await TimeAsync(() => navigator.OpenAsync(0, ct)));
             var accounts = new AccountsScreen(session);
-            emailFilter.Add(await TimeAsync(() => accounts.ApplyFilterAsync($"owner{1000 + (i * 7919 % 40000)}@", ct)));
+            emailFilter.Add(await TimeAsync(() => accounts.ApplyFilterAsync(emails[i * 97 % emails.Count], ct)));
             var jump = new Navigator(session);
-            vinJump.Add(await TimeAsync(() => jump.JumpToVinAsync($"7SAYGDEE1PF0{i}", ct)));
+            vinJump.Add(await TimeAsync(() => jump.JumpToVinAsync(vins[i * 89 % vins.Count], ct)));
         }
 
         // Page steps forward through the account list and the all-vehicles VIN list, memory read before and after.
