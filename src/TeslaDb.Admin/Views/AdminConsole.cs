@@ -16,12 +16,9 @@ internal sealed class AdminConsole
     private readonly Navigator _navigator;
     private readonly CachePurges _purges;
     private readonly LatestProgress _progress = new();
-    private bool _busy;
-    private string _busyText = string.Empty;
-    private DateTimeOffset _busyStarted;
+    private BusyWork? _busy;
     private PurgePlan? _purging;
     private bool _started;
-    private bool _busyQuiet;
     private int _detailRequest;
 
     public AdminConsole(IApplication app, AdminSession session)
@@ -297,11 +294,12 @@ internal sealed class AdminConsole
             }
 
             long deleted = 0;
+            var started = DateTimeOffset.UtcNow;
             _purging = planned;
             _progress.Report(0);
             InBackground("Deleting", async ct => deleted = await planned.ExecuteAsync(_progress, ct), () =>
             {
-                var done = planned.Done(deleted, DateTimeOffset.UtcNow - _busyStarted);
+                var done = planned.Done(deleted, DateTimeOffset.UtcNow - started);
                 _purging = null;
                 ShowMessage(done);
                 MessageBox.Query(_app, "Purged", done, "_OK");
@@ -450,16 +448,13 @@ internal sealed class AdminConsole
 
     private void InBackground(string busyText, Func<CancellationToken, Task> work, Action done, Action? onError = null, bool keepMessage = false)
     {
-        if (_busy)
+        if (_busy is not null)
         {
-            ShowMessage($"Still busy: {_busyText}…");
+            ShowMessage($"Still busy: {_busy.Text}…");
             return;
         }
 
-        _busy = true;
-        _busyText = busyText;
-        _busyStarted = DateTimeOffset.UtcNow;
-        _busyQuiet = keepMessage;
+        _busy = new BusyWork(busyText, DateTimeOffset.UtcNow, keepMessage);
         if (!keepMessage)
         {
             ShowMessage(busyText + "…");
@@ -480,7 +475,7 @@ internal sealed class AdminConsole
 
             _app.Invoke(() =>
             {
-                _busy = false;
+                _busy = null;
                 if (error is null)
                 {
                     if (!keepMessage && Window.Message.Text.StartsWith(busyText + "…", StringComparison.Ordinal))
@@ -501,11 +496,11 @@ internal sealed class AdminConsole
 
     private bool ShowBusy()
     {
-        if (_busy && !_busyQuiet)
+        if (_busy is { Quiet: false } busy)
         {
-            var elapsed = (DateTimeOffset.UtcNow - _busyStarted).TotalSeconds;
+            var elapsed = (DateTimeOffset.UtcNow - busy.Started).TotalSeconds;
             var progress = _purging is { ReportsProgress: true } plan ? $" {Format.Count(_progress.Value)} of {Format.Count(plan.Count)} deleted" : string.Empty;
-            ShowMessage($"{_busyText}…{progress} ({elapsed:0.0} s)");
+            ShowMessage($"{busy.Text}…{progress} ({elapsed:0.0} s)");
         }
 
         return true;
@@ -528,6 +523,10 @@ internal sealed class AdminConsole
     }
 
     private void ShowMessage(string text) => Window.Message.Text = text;
+
+    /// <summary>The one piece of database work running; <paramref name="Quiet"/> work (a refresh after a purge) leaves
+    /// the message line to the result it follows.</summary>
+    private sealed record BusyWork(string Text, DateTimeOffset Started, bool Quiet);
 
     /// <summary>The latest count a purge reported, read by the busy timer.</summary>
     private sealed class LatestProgress : IProgress<long>
