@@ -39,9 +39,9 @@ public sealed class ConcurrencyTests(AccessFixture fixture) : IClassFixture<Acce
             {
                 // Overlapping keys in a different order per writer; some rows written already expired for the cleaner.
                 var order = w % 2 == 0 ? teslaIds : teslaIds.Reverse().ToArray();
-                await fixture.Vehicles.UpsertAsync(account.Id, order.Select((t, i) => Tagged(TeslaSamples.Vehicle(t, TeslaSamples.Vin(Array.IndexOf(teslaIds, t))), w, round)), ct);
+                await fixture.Vehicles.UpsertAsync(account.Id, order.Select((t, i) => TeslaSamples.Tagged(TeslaSamples.Vehicle(t, TeslaSamples.Vin(Array.IndexOf(teslaIds, t))), w, round)), ct);
                 await fixture.Cache.StoreManyAsync(
-                    vehicleIds.Values.SelectMany(v => endpoints.Select(e => new CacheWrite(account.Id, v, e, Tagged(TeslaSamples.ChargeState(50), w, round), round == Rounds - 1 ? TimeSpan.FromHours(1) : TimeSpan.FromMilliseconds(1)))),
+                    vehicleIds.Values.SelectMany(v => endpoints.Select(e => new CacheWrite(account.Id, v, e, TeslaSamples.Tagged(TeslaSamples.ChargeState(50), w, round), round == Rounds - 1 ? TimeSpan.FromHours(1) : TimeSpan.FromMilliseconds(1)))),
                     ct);
             }
         }, ct)).ToArray();
@@ -55,13 +55,5 @@ public sealed class ConcurrencyTests(AccessFixture fixture) : IClassFixture<Acce
         // Each writer writes its rounds in order, so whoever wrote a row last wrote its last round there.
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM vehicles WHERE tesla_account_id = @a AND (vehicle_data ->> 'round')::int <> @last", ("a", account.Id), ("last", Rounds - 1)));
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM vehicle_data_cache WHERE tesla_account_id = @a AND (response_data ->> 'round')::int <> @last", ("a", account.Id), ("last", Rounds - 1)));
-    }
-
-    private static JsonElement Tagged(JsonElement payload, int writer, int round)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(payload.GetRawText())!.AsObject();
-        node["writer"] = writer;
-        node["round"] = round;
-        return TeslaSamples.Parse(node.ToJsonString());
     }
 }

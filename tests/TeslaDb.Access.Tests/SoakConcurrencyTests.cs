@@ -52,13 +52,13 @@ public sealed class SoakConcurrencyTests(AccessFixture fixture) : IClassFixture<
                 var ttl = round == rounds - 1 ? TimeSpan.FromHours(1) : TimeSpan.FromMilliseconds(1);
                 foreach (var (vehicle, endpoint) in cacheKeys.OrderBy(_ => random.Next()))
                 {
-                    await fixture.Cache.StoreAsync(account.Id, vehicle, endpoint, Tagged(TeslaSamples.ChargeState(50), w, round), ttl, ct);
+                    await fixture.Cache.StoreAsync(account.Id, vehicle, endpoint, TeslaSamples.Tagged(TeslaSamples.ChargeState(50), w, round), ttl, ct);
                 }
 
                 if (round % 5 == 0 || round == rounds - 1)
                 {
                     var order = teslaIds.OrderBy(_ => random.Next()).ToArray();
-                    await fixture.Vehicles.UpsertAsync(account.Id, order.Select(t => Tagged(TeslaSamples.Vehicle(t, TeslaSamples.Vin(Array.IndexOf(teslaIds, t))), w, round)), ct);
+                    await fixture.Vehicles.UpsertAsync(account.Id, order.Select(t => TeslaSamples.Tagged(TeslaSamples.Vehicle(t, TeslaSamples.Vin(Array.IndexOf(teslaIds, t))), w, round)), ct);
                 }
             }
         }, ct)).ToArray();
@@ -72,13 +72,5 @@ public sealed class SoakConcurrencyTests(AccessFixture fixture) : IClassFixture<
         Assert.Equal((long)cacheKeys.Length, await _db.ScalarAsync<long>("SELECT count(*) FROM vehicle_data_cache WHERE tesla_account_id = @a", ("a", account.Id)));
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM vehicles WHERE tesla_account_id = @a AND (vehicle_data ->> 'round')::int <> @last", ("a", account.Id), ("last", rounds - 1)));
         Assert.Equal(0L, await _db.ScalarAsync<long>("SELECT count(*) FROM vehicle_data_cache WHERE tesla_account_id = @a AND ((response_data ->> 'round')::int <> @last OR expires_at <= now())", ("a", account.Id), ("last", rounds - 1)));
-    }
-
-    private static JsonElement Tagged(JsonElement payload, int writer, int round)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(payload.GetRawText())!.AsObject();
-        node["writer"] = writer;
-        node["round"] = round;
-        return TeslaSamples.Parse(node.ToJsonString());
     }
 }

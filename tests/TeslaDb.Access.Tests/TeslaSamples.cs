@@ -40,4 +40,13 @@ internal static class TeslaSamples
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
     }
+
+    /// <summary>The payload with the writer and round that wrote it, so a test can tell whose write won.</summary>
+    public static JsonElement Tagged(JsonElement payload, int writer, int round)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(payload.GetRawText())!.AsObject();
+        node["writer"] = writer;
+        node["round"] = round;
+        return Parse(node.ToJsonString());
+    }
 }
