@@ -84,7 +84,7 @@ version=$(durable scripts/dev-db.sh psql -tAc 'SHOW server_version')
 durable scripts/dev-db.sh psql -q -c "CREATE DATABASE tesladb_bench_admin"
 admin_url=$(durable scripts/dev-db.sh url)
 admin_url=${admin_url%/postgres}/tesladb_bench_admin
-dotnet src/TeslaDb.Migrations/bin/Release/net10.0/TeslaDb.Migrations.dll up --connection "$admin_url" >/dev/null
+dotnet src/TeslaDb.Migrations.Tool/bin/Release/net10.0/tesladb-migrate.dll up --connection "$admin_url" >/dev/null
 echo "bench: loading ${rows} cached responses of sample data…" >&2
 durable scripts/dev-db.sh psql -d tesladb_bench_admin -q -v rows="$rows" -f scripts/sample-data.sql >/dev/null
 # A database in steady state, as in production: the bulk load's vacuum done now, not by autovacuum mid-measurement.

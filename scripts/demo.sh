@@ -33,8 +33,8 @@ url=$(scripts/dev-db.sh url)
 export TESLADB_CONNECTION=${url%/postgres}/tesladb_demo
 
 echo "Building tesladb-migrate and tesladb-admin…"
-dotnet build src/TeslaDb.Admin --nologo -v quiet -clp:ErrorsOnly
-migrate() { dotnet src/TeslaDb.Migrations/bin/Debug/net10.0/TeslaDb.Migrations.dll "$@"; }
+dotnet build src/TeslaDb.Admin --nologo -v quiet -clp:ErrorsOnly && dotnet build src/TeslaDb.Migrations.Tool --nologo -v quiet -clp:ErrorsOnly
+migrate() { dotnet src/TeslaDb.Migrations.Tool/bin/Debug/net10.0/tesladb-migrate.dll "$@"; }
 
 echo
 migrate up
@@ -52,7 +52,7 @@ cat <<TEXT
 
 The demo database runs locally. To use it yourself (the URL holds the generated password):
   export TESLADB_CONNECTION="\$(scripts/dev-db.sh url | sed 's#/postgres\$#/tesladb_demo#')"
-  dotnet run --project src/TeslaDb.Migrations -- status
+  dotnet run --project src/TeslaDb.Migrations.Tool -- status
   dotnet run --project src/TeslaDb.Admin            (the console; --read-only to browse only)
   scripts/dev-db.sh psql -d tesladb_demo
 Stop it with scripts/demo.sh --stop; delete it with scripts/dev-db.sh destroy.

@@ -26,8 +26,8 @@ scripts/dev-db.sh start >/dev/null
 scripts/dev-db.sh psql -q -c "CREATE DATABASE tesladb_e2e"
 url=$(scripts/dev-db.sh url)
 export TESLADB_CONNECTION=${url%/postgres}/tesladb_e2e
-dotnet build src/TeslaDb.Admin --nologo -v quiet -clp:ErrorsOnly >/dev/null
-dotnet src/TeslaDb.Migrations/bin/Debug/net10.0/TeslaDb.Migrations.dll up >/dev/null
+dotnet build src/TeslaDb.Admin --nologo -v quiet -clp:ErrorsOnly >/dev/null && dotnet build src/TeslaDb.Migrations.Tool --nologo -v quiet -clp:ErrorsOnly >/dev/null
+dotnet src/TeslaDb.Migrations.Tool/bin/Debug/net10.0/tesladb-migrate.dll up >/dev/null
 scripts/dev-db.sh psql -d tesladb_e2e -q -v rows=300 -f scripts/sample-data.sql >/dev/null
 expired=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()")
 tokens=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM tokens")

@@ -15,7 +15,7 @@ internal static class MigrateBench
 {
     public static async Task<string> RunAsync(BenchOptions options)
     {
-        var command = Path.Combine(AppContext.BaseDirectory, "TeslaDb.Migrations.dll");
+        var command = Path.Combine(AppContext.BaseDirectory, "tesladb-migrate.dll");
         if (!File.Exists(Path.ChangeExtension(command, ".runtimeconfig.json")))
         {
             throw new InvalidOperationException($"{command} has no runtimeconfig beside it: build tests/TeslaDb.Benchmarks");

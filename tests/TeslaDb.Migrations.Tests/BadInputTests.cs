@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using TeslaDb.Migrations.Cli;
+using TeslaDb.Migrations.Tool;
 using TeslaDb.TestSupport;
 
 namespace TeslaDb.Migrations.Tests;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
-using TeslaDb.Migrations.Cli;
+using TeslaDb.Migrations.Tool;
 
 namespace TeslaDb.Migrations.Tests;
 
@@ -35,8 +35,8 @@ internal static class CliRun
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
-    /// <summary>The built command (TeslaDb.Migrations.dll is copied beside the tests with its runtimeconfig).</summary>
-    public static string CommandPath => Path.Combine(AppContext.BaseDirectory, "TeslaDb.Migrations.dll");
+    /// <summary>The built command (tesladb-migrate.dll is copied beside the tests with its runtimeconfig).</summary>
+    public static string CommandPath => Path.Combine(AppContext.BaseDirectory, "tesladb-migrate.dll");
 
     public static Process Start(string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {

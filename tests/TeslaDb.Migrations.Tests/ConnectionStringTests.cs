@@ -1,6 +1,6 @@
 using Npgsql;
 using TeslaDb.Connection;
-using TeslaDb.Migrations.Cli;
+using TeslaDb.Migrations.Tool;
 using TeslaDb.TestSupport;
 
 namespace TeslaDb.Migrations.Tests;

@@ -1,4 +1,4 @@
-using TeslaDb.Migrations.Cli;
+using TeslaDb.Migrations.Tool;
 using TeslaDb.Migrations.Runner;
 using TeslaDb.TestSupport;
 

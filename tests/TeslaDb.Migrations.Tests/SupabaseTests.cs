@@ -1,5 +1,5 @@
 using Npgsql;
-using TeslaDb.Migrations.Cli;
+using TeslaDb.Migrations.Tool;
 using TeslaDb.Migrations.Runner;
 using TeslaDb.TestSupport;
 

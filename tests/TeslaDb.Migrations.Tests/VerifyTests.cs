@@ -1,5 +1,5 @@
 using System.Text.Json;
-using TeslaDb.Migrations.Cli;
+using TeslaDb.Migrations.Tool;
 using TeslaDb.TestSupport;
 
 namespace TeslaDb.Migrations.Tests;

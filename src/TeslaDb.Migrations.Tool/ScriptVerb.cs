@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 internal static class ScriptVerb
 {

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TeslaDb.Migrations.Runner;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary>How results are written: plain lines for people, JSON (camelCase, one document) for machines.</summary>
 internal static class Output

@@ -2,7 +2,7 @@ using Npgsql;
 using TeslaDb.Connection;
 using TeslaDb.Migrations.Runner;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary>Maps what went wrong to one line for a person and an exit code for a script.</summary>
 internal static class ErrorReport

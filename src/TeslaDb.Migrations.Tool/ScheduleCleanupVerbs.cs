@@ -1,7 +1,7 @@
 using System.CommandLine;
 using TeslaDb.Migrations.Scheduling;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary><c>schedule-cleanup</c> and <c>unschedule-cleanup</c>: run cleanup_expired_cache() periodically with pg_cron.</summary>
 internal static class ScheduleCleanupVerbs

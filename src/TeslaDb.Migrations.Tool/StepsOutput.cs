@@ -1,6 +1,6 @@
 using TeslaDb.Migrations.Runner;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary>What <c>up</c> and <c>down</c> print: a heading, a line per migration as it completes, then a summary
 /// (or, with --json, one document at the end).</summary>

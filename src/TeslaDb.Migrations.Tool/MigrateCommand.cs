@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using TeslaDb.Migrations.Runner;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary>The <c>tesladb-migrate</c> command line: parsing with System.CommandLine, one file per verb.</summary>
 public static class MigrateCommand

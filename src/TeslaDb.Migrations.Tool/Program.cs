@@ -1,4 +1,4 @@
-using TeslaDb.Migrations.Cli;
+using TeslaDb.Migrations.Tool;
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

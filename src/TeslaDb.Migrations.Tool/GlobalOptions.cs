@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TeslaDb.Migrations.Runner;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary>The options every verb takes, and the small ones several verbs share.</summary>
 internal static class GlobalOptions

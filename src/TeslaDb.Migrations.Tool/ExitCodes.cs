@@ -1,4 +1,4 @@
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary>The exit codes of <c>tesladb-migrate</c>, documented in the README. Never renumber them: CI scripts test them.</summary>
 public static class ExitCodes

@@ -3,7 +3,7 @@ using Npgsql;
 using TeslaDb.Connection;
 using TeslaDb.Migrations.Runner;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary>What every verb does around its own work: resolve the connection, build the migrator, and turn any
 /// failure into one line on stderr (plus a JSON error object with --json) and an exit code.</summary>

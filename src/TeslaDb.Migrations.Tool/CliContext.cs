@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
-namespace TeslaDb.Migrations.Cli;
+namespace TeslaDb.Migrations.Tool;
 
 /// <summary>What the command reads and writes besides its arguments; tests give their own.</summary>
 public sealed class CliContext
