@@ -18,7 +18,11 @@ internal static class ErrorReport
             case Scheduling.CronUnavailableException:
                 return (ExitCodes.CronUnavailable, exception.Message);
             case MigrationLockTimeoutException:
-                return (ExitCodes.LockTimeout, exception.Message);
+                return (ExitCodes.LockTimeout, $"{exception.Message} (--lock-timeout sets how long to wait)");
+            case StepLockTimeoutException:
+                return (ExitCodes.StepLockTimeout, $"{exception.Message} (--step-lock-timeout and --step-lock-attempts set how long and how often it tries)");
+            case MigrationConnectionLostException:
+                return (ExitCodes.MigrationFailed, $"{exception.Message} (rerun: {MigrateCommand.Name} up)");
             case DataLossRefusedException:
                 return (ExitCodes.DataLossRefused, exception.Message);
             case ChangedMigrationsException:

@@ -35,6 +35,10 @@ public static class ExitCodes
     /// <summary><c>schedule-cleanup</c>: pg_cron is not available; the message gives the external-cron alternative.</summary>
     public const int CronUnavailable = 10;
 
+    /// <summary>A migration statement could not get its table lock within <c>--step-lock-timeout</c>, on every attempt;
+    /// the message names the table and the blocking session(s).</summary>
+    public const int StepLockTimeout = 11;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
     public const int Cancelled = 130;
 }

@@ -28,6 +28,30 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<double> StepLockTimeout = new("--step-lock-timeout")
+    {
+        HelpName = "SECONDS",
+        Description = "Seconds each migration statement may queue for a table lock (PostgreSQL lock_timeout) before the migration is rolled back and retried; bounds how long a migration can stall the app's queries on that table.",
+        DefaultValueFactory = _ => 5,
+        Recursive = true,
+    };
+
+    public static readonly Option<int> StepLockAttempts = new("--step-lock-attempts")
+    {
+        HelpName = "N",
+        Description = "How many times a migration is tried when it times out waiting for a table lock (exit code 11 after the last).",
+        DefaultValueFactory = _ => 5,
+        Recursive = true,
+    };
+
+    public static readonly Option<double> StatementTimeout = new("--statement-timeout")
+    {
+        HelpName = "SECONDS",
+        Description = "Seconds the server lets each migration statement run (PostgreSQL statement_timeout); 0 (the default) means no limit.",
+        DefaultValueFactory = _ => 0,
+        Recursive = true,
+    };
+
     public static readonly Option<int> CommandTimeout = new("--command-timeout")
     {
         HelpName = "SECONDS",
@@ -44,7 +68,7 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static IEnumerable<Option> All => [Connection, Verbose, LockTimeout, CommandTimeout, Supabase];
+    public static IEnumerable<Option> All => [Connection, Verbose, LockTimeout, StepLockTimeout, StepLockAttempts, StatementTimeout, CommandTimeout, Supabase];
 
     public static Option<bool> Json() => new("--json") { Description = "Write the result as JSON on stdout." };
 

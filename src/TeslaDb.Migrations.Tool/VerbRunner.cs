@@ -17,6 +17,10 @@ internal static class VerbRunner
             {
                 ConnectionString = connection.ConnectionString,
                 LockTimeout = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(GlobalOptions.LockTimeout))),
+                StepLockTimeout = TimeSpan.FromSeconds(Math.Max(0.001, parse.GetValue(GlobalOptions.StepLockTimeout))),
+                StepLockAttempts = Math.Max(1, parse.GetValue(GlobalOptions.StepLockAttempts)),
+                StatementTimeout = parse.GetValue(GlobalOptions.StatementTimeout) is > 0 and var limit ? TimeSpan.FromSeconds(limit) : null,
+                OnStepRetry = retry => context.Error.WriteLine(retry.Message),
                 CommandTimeout = parse.GetValue(GlobalOptions.CommandTimeout) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Supabase = parse.GetValue(GlobalOptions.Supabase),
                 MigrationAssemblies = context.MigrationAssemblies ?? new MigratorOptions { ConnectionString = string.Empty }.MigrationAssemblies,

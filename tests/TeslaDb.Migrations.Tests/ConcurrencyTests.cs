@@ -42,8 +42,8 @@ public sealed class ConcurrencyTests
         }
 
         var waiting = CliRun.Start(["up"], new Dictionary<string, string?> { ["TESLADB_CONNECTION"] = db.ConnectionString });
-        // The waiting run is visible in pg_locks as an ungranted advisory lock before we let it go.
-        await WaitUntilAsync(async () => await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1);
+        // The waiting run is visible in pg_stat_activity, polling for the lock, before we let it go.
+        await Waits.MigrationRunsWaitingAsync(db, 1);
         Assert.Null(await db.ScalarAsync("SELECT to_regclass('public.tesla_accounts')::text"));
         await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", holder))
         {
@@ -71,15 +71,5 @@ public sealed class ConcurrencyTests
         Assert.Equal(ExitCodes.LockTimeout, result.ExitCode);
         Assert.Contains("still holds the migration lock after 1 s", result.Error, StringComparison.Ordinal);
         Assert.Null(await db.ScalarAsync("SELECT to_regclass('tesladb.version_info')::text"));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the run to queue on the lock");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
     }
 }

@@ -90,6 +90,28 @@ internal sealed class FluentSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Bounds every statement this session runs from now on: <c>lock_timeout</c> (how long a statement may queue for
+    /// a lock) and optionally <c>statement_timeout</c>. Session-level <c>SET</c>, run outside any transaction, so that
+    /// it holds for transactional and non-transactional migrations alike (<c>SET LOCAL</c> would end with the first
+    /// transaction). Returns the backend pid of the session, for <see cref="BlockerWatch"/>.
+    /// </summary>
+    public int ApplyStepLimits(TimeSpan lockTimeout, TimeSpan? statementTimeout)
+    {
+        Runner.Processor.Execute($"SET lock_timeout = {Milliseconds(lockTimeout)}");
+        Runner.Processor.Execute($"SET statement_timeout = {(statementTimeout is { } s ? Milliseconds(s) : 0)}");
+        using var pid = Runner.Processor.Read("SELECT pg_backend_pid()");
+        return Convert.ToInt32(pid.Tables[0].Rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Whether the session's connection is gone (server restart, terminated backend): a failure is then
+    /// about the connection, not the migration's SQL.</summary>
+    public bool ConnectionLost =>
+        Runner.Processor is FluentMigrator.Runner.Processors.GenericProcessorBase { Connection: { } connection }
+        && connection.State is not System.Data.ConnectionState.Open;
+
+    private static long Milliseconds(TimeSpan t) => (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds));
+
     public static string Describe(IMigrationInfo migration) =>
         migration.Description ?? migration.Migration.GetType().Name;
 

@@ -45,7 +45,7 @@ public sealed class MigrationFailedException : Exception
 public sealed class MigrationLockTimeoutException : Exception
 {
     public MigrationLockTimeoutException(TimeSpan waited)
-        : base($"Another tesladb-migrate run still holds the migration lock after {waited.TotalSeconds:0} s; retry when it has finished, or raise --lock-timeout.")
+        : base($"Another migration run still holds the migration lock after {waited.TotalSeconds:0} s; retry when it has finished, or allow a longer wait.")
     {
     }
 

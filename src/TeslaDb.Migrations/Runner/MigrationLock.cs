@@ -13,6 +13,12 @@ internal sealed class MigrationLock : IAsyncDisposable
     /// <summary>"TESLADB!" in ASCII: one key per database (advisory locks are scoped to the current database).</summary>
     internal const long Key = 0x5445_534C_4144_4221;
 
+    /// <summary>What a waiting run's session shows in <c>pg_stat_activity.query</c> between polls.</summary>
+    internal const string PollSql = "/* tesladb-migrate: waiting for the migration lock */ SELECT pg_try_advisory_lock($1)";
+
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LastPoll = TimeSpan.FromSeconds(1);
+
     private readonly NpgsqlConnection _connection;
 
     private MigrationLock(NpgsqlConnection connection) => _connection = connection;
@@ -63,23 +69,32 @@ internal sealed class MigrationLock : IAsyncDisposable
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>
+    /// Polls with <c>pg_try_advisory_lock</c> instead of blocking in <c>pg_advisory_lock</c>: a blocked statement holds
+    /// a snapshot for as long as it waits, and <c>CREATE INDEX CONCURRENTLY</c> in the run holding the lock waits for
+    /// every older snapshot, so both would wait forever without PostgreSQL seeing a deadlock (flyway#1654). Between
+    /// polls this session is idle and holds nothing.
+    /// </summary>
     private static async Task WaitForLockAsync(NpgsqlConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // lock_timeout bounds the wait of pg_advisory_lock like any other lock wait (SQLSTATE 55P03 when exceeded).
-        var milliseconds = (long)Math.Max(1, timeout.TotalMilliseconds);
-        await using var command = new NpgsqlCommand(
-            $"SET lock_timeout = {milliseconds}; SELECT pg_advisory_lock(@key); SET lock_timeout = 0;", connection)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var backoff = new Backoff(FirstPoll, LastPoll);
+        while (true)
         {
-            CommandTimeout = 0,
-        };
-        command.Parameters.AddWithValue("key", Key);
-        try
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
-        {
-            throw new MigrationLockTimeoutException(timeout);
+            var left = timeout - waited.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new MigrationLockTimeoutException(timeout);
+            }
+
+            var delay = backoff.Next();
+            await Task.Delay(delay < left ? delay : left, cancellationToken);
+            await using var command = new NpgsqlCommand(PollSql, connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = Key });
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return;
+            }
         }
     }
 

@@ -16,7 +16,25 @@ public sealed class MigratorOptions
     /// <summary>How long to wait for another run holding the migration lock before giving up.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Time limit of each SQL command; null (the default) waits as long as a statement takes, since an
+    /// <summary>How long each statement of a migration may queue for a table lock (PostgreSQL's <c>lock_timeout</c>).
+    /// While an <c>ALTER TABLE</c> queues, every later query on that table queues behind it: this bounds how long
+    /// a migration can stall the app. On timeout the migration is rolled back and retried (<see cref="StepLockAttempts"/>).</summary>
+    public TimeSpan StepLockTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times a migration is tried when it times out waiting for a lock, the first included.</summary>
+    public int StepLockAttempts { get; init; } = 5;
+
+    /// <summary>The wait before the first retry; it doubles for each further one (at most 30 s).</summary>
+    public TimeSpan StepRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>PostgreSQL's <c>statement_timeout</c> for each statement of a migration (the server cancels it, and
+    /// the migration fails); null (the default) sets none, since a concurrent index build can take long.</summary>
+    public TimeSpan? StatementTimeout { get; init; }
+
+    /// <summary>Told each time a migration timed out waiting for a lock and is about to be retried.</summary>
+    public Action<StepRetry>? OnStepRetry { get; init; }
+
+    /// <summary>Client-side time limit of each SQL command; null (the default) waits as long as a statement takes, since an
     /// index build on a large production table can take minutes.</summary>
     public TimeSpan? CommandTimeout { get; init; }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FluentMigrator.Infrastructure;
 using Npgsql;
 using TeslaDb.Connection;
@@ -61,28 +60,25 @@ public sealed class TeslaDbMigrator
             throw new ChangedMigrationsException(changed);
         }
 
-        var steps = await Task.Run(
-            () =>
+        var steps = new List<MigrationStep>();
+        using (var session = Open(target, preview: false))
+        {
+            if (targetVersion is { } t)
             {
-                using var session = Open(target, preview: false);
-                if (targetVersion is { } t)
-                {
-                    session.EnsureKnown(t);
-                }
+                session.EnsureKnown(t);
+            }
 
-                var applied = new List<MigrationStep>();
-                foreach (var migration in session.Pending(targetVersion))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var step = Run(migration, () => session.Runner.MigrateUp(migration.Version));
-                    RecordChecksum(held.Connection, migration.Version, checksums[migration.Version].Checksum);
-                    applied.Add(step);
-                    progress?.Report(step);
-                }
-
-                return applied;
-            },
-            cancellationToken);
+            var pending = session.Pending(targetVersion);
+            var runner = pending.Count > 0 ? BoundedSteps(session, held.Connection) : null;
+            foreach (var migration in pending)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var step = await runner!.RunAsync(migration, () => session.Runner.MigrateUp(migration.Version), cancellationToken);
+                RecordChecksum(held.Connection, migration.Version, checksums[migration.Version].Checksum);
+                steps.Add(step);
+                progress?.Report(step);
+            }
+        }
 
         // Migrations applied before checksums existed (or by a run killed between its commit and the checksum
         // update) get the checksum of their current SQL.
@@ -113,25 +109,22 @@ public sealed class TeslaDbMigrator
             }
         }
 
-        var steps = await Task.Run(
-            () =>
+        var steps = new List<MigrationStep>();
+        using (var session = Open(target, preview: false))
+        {
+            var toRevert = ToRevert(session, targetVersion);
+            var runner = toRevert.Count > 0 ? BoundedSteps(session, held.Connection) : null;
+            for (var i = 0; i < toRevert.Count; i++)
             {
-                using var session = Open(target, preview: false);
-                var toRevert = ToRevert(session, targetVersion);
-                var steps = new List<MigrationStep>();
-                for (var i = 0; i < toRevert.Count; i++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    // Revert one migration per call, down to the next applied one, so progress is per migration.
-                    var next = i + 1 < toRevert.Count ? toRevert[i + 1].Version : targetVersion;
-                    var step = Run(toRevert[i], () => session.Runner.MigrateDown(next));
-                    steps.Add(step);
-                    progress?.Report(step);
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                // Revert one migration per call, down to the next applied one, so progress is per migration.
+                var next = i + 1 < toRevert.Count ? toRevert[i + 1].Version : targetVersion;
+                var step = await runner!.RunAsync(toRevert[i], () => session.Runner.MigrateDown(next), cancellationToken);
+                steps.Add(step);
+                progress?.Report(step);
+            }
+        }
 
-                return steps;
-            },
-            cancellationToken);
         var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
         return new MigrationRun(steps, BuildStatus(await ReadVersionTableAsync(held.Connection, cancellationToken), known, target));
     }
@@ -284,21 +277,10 @@ public sealed class TeslaDbMigrator
         return capture.Drain();
     }
 
-    private static MigrationStep Run(IMigrationInfo migration, Action action)
-    {
-        var description = FluentSession.Describe(migration);
-        var watch = Stopwatch.StartNew();
-        try
-        {
-            action();
-        }
-        catch (Exception e)
-        {
-            throw new MigrationFailedException(migration.Version, description, e);
-        }
-
-        return new MigrationStep(migration.Version, description, watch.Elapsed);
-    }
+    /// <summary>Runs migrations on <paramref name="session"/> with every statement bounded by the step lock timeout,
+    /// watched from the lock session <paramref name="observer"/> (idle while a step runs).</summary>
+    private StepRunner BoundedSteps(FluentSession session, NpgsqlConnection observer) =>
+        new(_options, session, session.ApplyStepLimits(_options.StepLockTimeout, _options.StatementTimeout), observer);
 
     private static void RecordChecksum(NpgsqlConnection connection, long version, string checksum)
     {

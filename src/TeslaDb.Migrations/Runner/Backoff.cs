@@ -1,0 +1,16 @@
+namespace TeslaDb.Migrations.Runner;
+
+/// <summary>Delays that double from <paramref name="first"/> up to <paramref name="cap"/>: short waits stay
+/// responsive, long ones do not hammer the server.</summary>
+internal sealed class Backoff(TimeSpan first, TimeSpan cap)
+{
+    private TimeSpan _next = first;
+
+    /// <summary>The delay to wait now; the following one is twice as long, at most the cap.</summary>
+    public TimeSpan Next()
+    {
+        var now = _next;
+        _next = TimeSpan.FromTicks(Math.Min(cap.Ticks, _next.Ticks * 2));
+        return now;
+    }
+}
