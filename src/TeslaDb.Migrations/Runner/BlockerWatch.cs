@@ -55,6 +55,38 @@ internal sealed class BlockerWatch : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>
+    /// The sessions holding a lock on <paramref name="table"/> now: what the step was most likely waiting for, for
+    /// when the watch never saw it waiting (a lock timeout shorter than a look under a loaded CPU).
+    /// </summary>
+    public static async Task<IReadOnlyList<BlockingBackend>> HoldersAsync(NpgsqlConnection observer, string table, int stepPid)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT DISTINCT b.pid, coalesce(nullif(b.application_name, ''), 'unnamed client'), coalesce(b.state, 'unknown'), b.query_start
+              FROM pg_locks l JOIN pg_stat_activity b ON b.pid = l.pid
+             WHERE l.locktype = 'relation' AND l.granted AND l.relation = to_regclass($1) AND l.pid NOT IN ($2, pg_backend_pid())
+             ORDER BY b.pid
+            """,
+            observer);
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
+        command.Parameters.Add(new NpgsqlParameter { Value = stepPid });
+        await using var reader = await command.ExecuteReaderAsync();
+        var holders = new List<BlockingBackend>();
+        while (await reader.ReadAsync())
+        {
+            holders.Add(Read(reader, 0));
+        }
+
+        return holders;
+    }
+
+    private static BlockingBackend Read(NpgsqlDataReader reader, int first) => new(
+        reader.GetInt32(first),
+        reader.GetString(first + 1),
+        reader.GetString(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetFieldValue<DateTimeOffset>(first + 3));
+
     private async Task WatchAsync(NpgsqlConnection observer, int pid, TimeSpan interval)
     {
         try
@@ -85,11 +117,7 @@ internal sealed class BlockerWatch : IAsyncDisposable
         while (await reader.ReadAsync())
         {
             table ??= reader.IsDBNull(0) ? null : reader.GetString(0);
-            blockers.Add(new BlockingBackend(
-                reader.GetInt32(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)));
+            blockers.Add(Read(reader, 1));
         }
 
         if (blockers.Count > 0)

@@ -53,7 +53,9 @@ internal sealed partial class StepRunner(MigratorOptions options, FluentSession 
             }
 
             var table = sighting?.Table ?? TableOf(lockTimeout);
-            var blockers = sighting?.Blockers ?? [];
+            var blockers = sighting?.Blockers is { Count: > 0 } seen ? seen
+                : table is null ? []
+                : await BlockerWatch.HoldersAsync(observer, table, sessionPid);
             if (attempt >= attempts)
             {
                 throw new StepLockTimeoutException(migration.Version, description, transactional, table, blockers, attempts, options.StepLockTimeout);
