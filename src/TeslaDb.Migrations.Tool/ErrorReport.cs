@@ -38,6 +38,14 @@ internal static class ErrorReport
             return (ExitCodes.CannotConnect, connection);
         }
 
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.InsufficientPrivilege } denied)
+            {
+                return (ExitCodes.MigrationFailed, exception is MigrationFailedException ? exception.Message : PostgresProblem.Describe(denied, target?.Username));
+            }
+        }
+
         return exception is MigrationFailedException
             ? (ExitCodes.MigrationFailed, exception.Message)
             : (ExitCodes.MigrationFailed, $"Unexpected error: {exception.Message} (run again with --verbose for details)");

@@ -48,6 +48,11 @@ internal static class Output
     public static void WriteVerify(TextWriter writer, string target, VerifyReport report)
     {
         var status = report.Status;
+        foreach (var index in report.InvalidIndexes)
+        {
+            writer.WriteLine(index.Describe());
+        }
+
         if (!status.IsUpToDate)
         {
             writer.WriteLine($"{target}: {status.Pending.Count()} migration(s) pending; run 'tesladb-migrate up' first (verify compares a fully migrated schema).");
@@ -66,7 +71,7 @@ internal static class Output
 
         writer.WriteLine(report.IsClean
             ? $"{target} matches the schema of its {status.Migrations.Count} migrations ({(status.Supabase ? "Supabase" : "plain PostgreSQL")})."
-            : $"{target}: {report.Differences.Count} difference(s), {status.Changed.Count()} changed migration(s).");
+            : $"{target}: {report.Differences.Count} difference(s), {status.Changed.Count()} changed migration(s), {report.InvalidIndexes.Count} invalid index(es).");
     }
 
     public static object VerifyJson(string target, VerifyReport report) => new
@@ -77,6 +82,7 @@ internal static class Output
         pending = report.Status.Pending.Select(m => m.Version),
         changedMigrations = report.Status.Changed.Select(m => new { version = m.Version, description = m.Description }),
         differences = report.Differences.Select(d => new { kind = d.Kind, @object = d.Object, expected = d.Expected, found = d.Found, text = d.Describe() }),
+        invalidIndexes = report.InvalidIndexes.Select(i => new { schema = i.Schema, name = i.Name, table = i.Table, text = i.Describe() }),
     };
 
     public static object StatusJson(string target, MigrationStatus status) => new

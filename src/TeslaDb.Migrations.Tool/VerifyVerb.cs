@@ -25,7 +25,9 @@ internal static class VerifyVerb
                 Output.WriteVerify(context.Out, target, report);
             }
 
-            return !report.Status.IsUpToDate ? ExitCodes.PendingMigrations
+            // An invalid index is damage to report whatever else is pending.
+            return report.InvalidIndexes.Count > 0 ? ExitCodes.Drift
+                : !report.Status.IsUpToDate ? ExitCodes.PendingMigrations
                 : report.IsClean ? ExitCodes.Success
                 : ExitCodes.Drift;
         }));

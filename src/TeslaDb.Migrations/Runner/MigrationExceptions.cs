@@ -1,10 +1,17 @@
 namespace TeslaDb.Migrations.Runner;
 
-/// <summary>A migration failed; its transaction was rolled back, so neither its changes nor its version row remain.</summary>
+/// <summary>A migration failed; its transaction was rolled back, so neither its changes nor its version row remain
+/// (a non-transactional migration keeps the statements it completed, and no version row: a rerun resumes).</summary>
 public sealed class MigrationFailedException : Exception
 {
     public MigrationFailedException(long version, string description, Exception innerException)
-        : base($"Migration {version} ({description}) failed and was rolled back: {Innermost(innerException).Message}", innerException)
+        : this(version, description, transactional: true, innerException)
+    {
+    }
+
+    /// <param name="login">The role the migration ran as, named in the grant a missing privilege needs.</param>
+    public MigrationFailedException(long version, string description, bool transactional, Exception innerException, string? login = null)
+        : base($"Migration {version} ({description}) failed and {(transactional ? "was rolled back" : "stopped; it runs outside a transaction, so its completed statements stay and a rerun resumes")}: {PostgresProblem.Describe(Innermost(innerException), login)}", innerException)
     {
         Version = version;
         Description = description;

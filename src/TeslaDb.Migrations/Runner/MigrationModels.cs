@@ -32,3 +32,6 @@ public sealed record ScriptedMigration(long Version, string Description, bool In
 
 /// <summary>What <c>up</c> would run: first the version table's creation (when absent), then each migration.</summary>
 public sealed record MigrationScript(IReadOnlyList<string> VersionTableStatements, IReadOnlyList<ScriptedMigration> Migrations);
+
+/// <summary>A migration of the assemblies: the SQL its Up generates (previewed) and the checksum of that SQL.</summary>
+internal sealed record KnownMigration(long Version, string Description, string Checksum, IReadOnlyList<string> UpSql);

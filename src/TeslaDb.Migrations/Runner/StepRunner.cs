@@ -11,7 +11,7 @@ namespace TeslaDb.Migrations.Runner;
 /// out waiting for a lock, FluentMigrator has rolled the migration's transaction back; the step waits with back-off
 /// and runs again, a bounded number of times, while <see cref="BlockerWatch"/> notes who held the lock.
 /// </summary>
-internal sealed partial class StepRunner(MigratorOptions options, FluentSession session, int sessionPid, NpgsqlConnection observer)
+internal sealed partial class StepRunner(MigratorOptions options, FluentSession session, int sessionPid, NpgsqlConnection observer, string? login)
 {
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(30);
 
@@ -49,7 +49,7 @@ internal sealed partial class StepRunner(MigratorOptions options, FluentSession 
 
             if (FindPostgresError(failure) is not { SqlState: PostgresErrorCodes.LockNotAvailable } lockTimeout)
             {
-                throw new MigrationFailedException(migration.Version, description, failure);
+                throw new MigrationFailedException(migration.Version, description, transactional, failure, login);
             }
 
             var table = sighting?.Table ?? TableOf(lockTimeout);

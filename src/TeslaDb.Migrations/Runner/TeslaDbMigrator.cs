@@ -73,7 +73,17 @@ public sealed class TeslaDbMigrator
             foreach (var migration in pending)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var step = await runner!.RunAsync(migration, () => session.Runner.MigrateUp(migration.Version), cancellationToken);
+                var rebuild = InvalidIndexes.CreatedBy(checksums[migration.Version].UpSql);
+                var step = await runner!.RunAsync(
+                    migration,
+                    () =>
+                    {
+                        // A concurrent build of this migration that failed before left its index invalid, and
+                        // IF NOT EXISTS would keep it: drop it so the migration builds it again.
+                        InvalidIndexes.Drop(session, rebuild);
+                        session.Runner.MigrateUp(migration.Version);
+                    },
+                    cancellationToken);
                 RecordChecksum(held.Connection, migration.Version, checksums[migration.Version].Checksum);
                 steps.Add(step);
                 progress?.Report(step);
@@ -140,7 +150,7 @@ public sealed class TeslaDbMigrator
     }
 
     private static MigrationStatus BuildStatus(
-        Dictionary<long, VersionRow> recorded, SortedDictionary<long, (long Version, string Description, string Checksum)> known, MigrationTarget target)
+        Dictionary<long, VersionRow> recorded, SortedDictionary<long, KnownMigration> known, MigrationTarget target)
     {
         var changed = ChangedMigrations(recorded, known).Select(m => m.Version).ToHashSet();
         var rows = known.Values
@@ -160,14 +170,15 @@ public sealed class TeslaDbMigrator
     public async Task<VerifyReport> VerifyAsync(CancellationToken cancellationToken = default)
     {
         var status = await GetStatusAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var invalid = await InvalidIndexes.FindAsync(connection, cancellationToken);
         if (!status.IsUpToDate)
         {
-            return new VerifyReport(status, []);
+            return new VerifyReport(status, [], invalid);
         }
 
-        await using var connection = await OpenConnectionAsync(cancellationToken);
         var found = await SchemaCatalog.CaptureAsync(connection, status.Supabase, cancellationToken);
-        return new VerifyReport(status, SchemaCatalog.Compare(ExpectedSchema.Load(status.Supabase), found));
+        return new VerifyReport(status, SchemaCatalog.Compare(ExpectedSchema.Load(status.Supabase), found), invalid);
     }
 
     /// <summary>The exact SQL <see cref="UpAsync"/> would run now, without running it.</summary>
@@ -237,22 +248,23 @@ public sealed class TeslaDbMigrator
     }
 
     /// <summary>Every migration of the assemblies with the checksum of the SQL its Up generates.</summary>
-    private SortedDictionary<long, (long Version, string Description, string Checksum)> ComputeChecksums(MigrationTarget target)
+    private SortedDictionary<long, KnownMigration> ComputeChecksums(MigrationTarget target)
     {
         var capture = new SqlCapture();
         using var session = FluentSession.Open(_options, _connectionString, target, preview: true, capture);
-        var checksums = new SortedDictionary<long, (long, string, string)>();
+        var checksums = new SortedDictionary<long, KnownMigration>();
         foreach (var migration in session.Migrations)
         {
             var description = FluentSession.Describe(migration);
-            checksums[migration.Version] = (migration.Version, description, MigrationChecksum.Of(migration.Version, description, session.PreviewUp(migration, capture)));
+            var sql = session.PreviewUp(migration, capture);
+            checksums[migration.Version] = new KnownMigration(migration.Version, description, MigrationChecksum.Of(migration.Version, description, sql), sql);
         }
 
         return checksums;
     }
 
     private static List<MigrationState> ChangedMigrations(
-        Dictionary<long, VersionRow> recorded, SortedDictionary<long, (long Version, string Description, string Checksum)> current) =>
+        Dictionary<long, VersionRow> recorded, SortedDictionary<long, KnownMigration> current) =>
         [.. recorded.Values
             .Where(r => r.Checksum is not null && current.TryGetValue(r.Version, out var now) && now.Checksum != r.Checksum)
             .Select(r => new MigrationState(r.Version, current[r.Version].Description, true, r.AppliedOn, IsChanged: true))];
@@ -280,7 +292,7 @@ public sealed class TeslaDbMigrator
     /// <summary>Runs migrations on <paramref name="session"/> with every statement bounded by the step lock timeout,
     /// watched from the lock session <paramref name="observer"/> (idle while a step runs).</summary>
     private StepRunner BoundedSteps(FluentSession session, NpgsqlConnection observer) =>
-        new(_options, session, session.ApplyStepLimits(_options.StepLockTimeout, _options.StatementTimeout), observer);
+        new(_options, session, session.ApplyStepLimits(_options.StepLockTimeout, _options.StatementTimeout), observer, Target.Username);
 
     private static void RecordChecksum(NpgsqlConnection connection, long version, string checksum)
     {
