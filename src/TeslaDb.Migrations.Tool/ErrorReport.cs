@@ -23,10 +23,11 @@ internal static class ErrorReport
                 return (ExitCodes.StepLockTimeout, $"{exception.Message} (--step-lock-timeout and --step-lock-attempts set how long and how often it tries)");
             case MigrationConnectionLostException:
                 return (ExitCodes.MigrationFailed, $"{exception.Message} (rerun: {MigrateCommand.Name} up)");
+            // The library's messages name no flags (apps call it too): the command adds its own.
             case DataLossRefusedException:
-                return (ExitCodes.DataLossRefused, exception.Message);
+                return (ExitCodes.DataLossRefused, $"{exception.Message} (--allow-data-loss)");
             case ChangedMigrationsException:
-                return (ExitCodes.ChangedMigrations, exception.Message);
+                return (ExitCodes.ChangedMigrations, $"{exception.Message} ('{MigrateCommand.Name} verify', then --allow-changed)");
             case TransactionPoolerException:
                 return (ExitCodes.TransactionPooler, exception.Message);
             case OperationCanceledException:

@@ -120,7 +120,19 @@ internal sealed class FluentSession : IDisposable
 
     public void Dispose()
     {
-        _scope.Dispose();
-        _services.Dispose();
+        var lost = ConnectionLost;
+        try
+        {
+            _scope.Dispose();
+        }
+        catch (Exception e) when (lost && e is ObjectDisposedException or InvalidOperationException or Npgsql.NpgsqlException)
+        {
+            // FluentMigrator rolls back the open transaction on dispose; with the connection gone the server already
+            // did, and this error would hide the one that says what happened.
+        }
+        finally
+        {
+            _services.Dispose();
+        }
     }
 }

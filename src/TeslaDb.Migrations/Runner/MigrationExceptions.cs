@@ -98,7 +98,7 @@ public sealed class UnknownMigrationVersionException : ArgumentException
 public sealed class DataLossRefusedException : Exception
 {
     public DataLossRefusedException(IReadOnlyList<string> losses)
-        : base($"Refused: this down would destroy data in {string.Join(", ", losses)}. Nothing was changed. Back it up, then pass --allow-data-loss to proceed (the tokens table and its rows are kept either way).")
+        : base($"Refused: this down would destroy data in {string.Join(", ", losses)}. Nothing was changed. Back it up, then allow data loss to proceed (the tokens table and its rows are kept either way).")
     {
         Losses = losses;
     }
@@ -127,7 +127,7 @@ public sealed class DataLossRefusedException : Exception
 public sealed class ChangedMigrationsException : Exception
 {
     public ChangedMigrationsException(IReadOnlyList<MigrationState> changed)
-        : base($"Refused: applied migration(s) {string.Join(", ", changed.Select(m => $"{m.Version} ({m.Description})"))} changed since they were applied; their new SQL never ran here. Restore the original migration code, or check the schema with 'verify' and pass --allow-changed.")
+        : base($"Refused: applied migration(s) {string.Join(", ", changed.Select(m => $"{m.Version} ({m.Description})"))} changed since they were applied; their new SQL never ran here. Restore the original migration code, or check the schema with verify and allow changed migrations.")
     {
         Changed = changed;
     }

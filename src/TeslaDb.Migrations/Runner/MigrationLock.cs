@@ -46,7 +46,9 @@ internal sealed class MigrationLock : IAsyncDisposable
         }
         catch
         {
-            await connection.DisposeAsync();
+            // A pooled connection goes back to the pool still holding a session lock taken before the failure (e.g.
+            // the version table could not be created): every other run would wait for it until the pool drops it.
+            await ReleaseAsync(connection);
             throw;
         }
     }
@@ -118,23 +120,27 @@ internal sealed class MigrationLock : IAsyncDisposable
             : "Waiting for another migration run to finish…";
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => ReleaseAsync(_connection);
+
+    private static async ValueTask ReleaseAsync(NpgsqlConnection connection)
     {
         // Closing the session releases the lock even if the unlock fails; unlock first so a pooled connection
         // never carries it back to the pool.
         try
         {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", _connection);
-            command.Parameters.AddWithValue("key", Key);
-            await command.ExecuteNonQueryAsync();
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+                await command.ExecuteNonQueryAsync();
+            }
         }
-        catch (NpgsqlException)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
         {
             // The session is gone (server restart, killed backend): the lock went with it.
         }
         finally
         {
-            await _connection.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 }
