@@ -70,6 +70,8 @@ internal static class MigrateBench
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Median(values):0} | {values.Min():0} | {values.Max():0} | {Measure.Ratio(Median(values) / psql)} |");
             }
 
+            text.AppendLine();
+            text.Append(await MigrateNoOpBench.RunAsync(options, command, RunProcessAsync, PsqlEnvironment));
             return text.ToString();
         }
         finally
@@ -78,7 +80,7 @@ internal static class MigrateBench
         }
     }
 
-    private static Dictionary<string, string?> PsqlEnvironment(BenchDatabase db) => new()
+    internal static Dictionary<string, string?> PsqlEnvironment(BenchDatabase db) => new()
     {
         ["PGHOST"] = db.Builder.Host,
         ["PGPORT"] = db.Builder.Port.ToString(CultureInfo.InvariantCulture),
@@ -89,7 +91,7 @@ internal static class MigrateBench
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    private static async Task<string> RunProcessAsync(string file, string[] args, Dictionary<string, string?> environment)
+    internal static async Task<string> RunProcessAsync(string file, string[] args, Dictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)

@@ -60,16 +60,19 @@ public sealed class TeslaDbMigrator
             throw new ChangedMigrationsException(changed);
         }
 
-        var steps = new List<MigrationStep>();
-        using (var session = Open(target, preview: false))
+        if (targetVersion is { } t && t != 0 && !checksums.ContainsKey(t))
         {
-            if (targetVersion is { } t)
-            {
-                session.EnsureKnown(t);
-            }
+            throw new UnknownMigrationVersionException(t, checksums.Keys);
+        }
 
-            var pending = session.Pending(targetVersion);
-            var runner = pending.Count > 0 ? BoundedSteps(session, held.Connection) : null;
+        // Nothing pending (what CI runs most): known from the version table and the checksums already computed, so
+        // no FluentMigrator session (its own connection and version-table reads) is opened at all.
+        var steps = new List<MigrationStep>();
+        var anyPending = checksums.Keys.Any(v => !recorded.ContainsKey(v) && (targetVersion is null || v <= targetVersion));
+        using (var session = anyPending ? Open(target, preview: false) : null)
+        {
+            var pending = session?.Pending(targetVersion) ?? [];
+            var runner = pending.Count > 0 ? BoundedSteps(session!, held.Connection) : null;
             foreach (var migration in pending)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -80,8 +83,8 @@ public sealed class TeslaDbMigrator
                     {
                         // A concurrent build of this migration that failed before left its index invalid, and
                         // IF NOT EXISTS would keep it: drop it so the migration builds it again.
-                        InvalidIndexes.Drop(session, rebuild);
-                        session.Runner.MigrateUp(migration.Version);
+                        InvalidIndexes.Drop(session!, rebuild);
+                        session!.Runner.MigrateUp(migration.Version);
                     },
                     cancellationToken);
                 RecordChecksum(held.Connection, migration.Version, checksums[migration.Version].Checksum);

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using TeslaDb.Migrations.Runner;
+
+namespace TeslaDb.Benchmarks;
+
+/// <summary>
+/// <c>tesladb-migrate up</c> and <c>status</c> on a database that is already up to date (what CI runs on every
+/// build), against the floor of any client process: <c>psql -c 'select 1'</c> on the same database. The in-process
+/// calls show what is ours once the process has started.
+/// </summary>
+internal static class MigrateNoOpBench
+{
+    public static async Task<string> RunAsync(
+        BenchOptions options,
+        string command,
+        Func<string, string[], Dictionary<string, string?>, Task<string>> runProcess,
+        Func<BenchDatabase, Dictionary<string, string?>> psqlEnvironment)
+    {
+        await using var db = await options.CreateDatabaseAsync("noop");
+        var environment = new Dictionary<string, string?> { ["TESLADB_CONNECTION"] = db.ConnectionString };
+        await runProcess("dotnet", [command, "up"], environment);
+        var migrator = new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString });
+        (string Name, Func<Task> Run)[] variants =
+        [
+            ("`psql -c 'select 1'` (process)", () => runProcess("psql", ["-X", "-q", "-c", "select 1"], psqlEnvironment(db))),
+            ("`tesladb-migrate up`, nothing pending (process)", () => runProcess("dotnet", [command, "up"], environment)),
+            ("`tesladb-migrate status` (process)", () => runProcess("dotnet", [command, "status"], environment)),
+            ("TeslaDbMigrator.UpAsync, nothing pending (in-process, warm)", () => migrator.UpAsync()),
+            ("TeslaDbMigrator.GetStatusAsync (in-process, warm)", () => migrator.GetStatusAsync()),
+        ];
+        foreach (var (_, run) in variants)
+        {
+            await run(); // warm-up: disk cache, the in-process JIT
+        }
+
+        var rounds = options.Quick ? 3 : 10;
+        var samples = variants.ToDictionary(v => v.Name, _ => new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var k = 0; k < variants.Length; k++)
+            {
+                var (name, run) = variants[(round + k) % variants.Length];
+                var watch = Stopwatch.StartNew();
+                await run();
+                samples[name].Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        var psql = Median(samples[variants[0].Name]);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"### `up` and `status` with nothing pending, {rounds} interleaved runs{options.QuickNote}");
+        text.AppendLine();
+        text.AppendLine("| variant | median ms | min ms | max ms | ratio to psql |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var (name, _) in variants)
+        {
+            var values = samples[name];
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Median(values):0} | {values.Min():0} | {values.Max():0} | {Measure.Ratio(Median(values) / psql)} |");
+        }
+
+        return text.ToString();
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}
