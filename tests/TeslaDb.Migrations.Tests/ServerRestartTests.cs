@@ -32,7 +32,8 @@ public sealed class ServerRestartTests
             await lockTokens.ExecuteNonQueryAsync(ct);
         }
 
-        var run = CliRun.Start(["up"], new Dictionary<string, string?> { ["TESLADB_CONNECTION"] = db.ConnectionString });
+        // A step lock timeout longer than the test: the migration must still be waiting when the test strikes.
+        var run = CliRun.Start(["up", "--step-lock-timeout", "600"], new Dictionary<string, string?> { ["TESLADB_CONNECTION"] = db.ConnectionString });
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await db.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE relation = 'public.tokens'::regclass AND NOT granted") == 0)
         {

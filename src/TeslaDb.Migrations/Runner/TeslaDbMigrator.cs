@@ -10,13 +10,14 @@ namespace TeslaDb.Migrations.Runner;
 /// Runs the TeslaDb migrations in-process: what <c>tesladb-migrate</c> does, for an app that migrates at start-up.
 /// Every run that writes holds a PostgreSQL advisory lock, so any number of app instances or CI jobs may call
 /// <see cref="UpAsync"/> at once: each migration is applied exactly once and every caller returns normally.
-/// Each migration runs in its own transaction with its version row, so a failure leaves no trace of it, and the
-/// checksum of its SQL is recorded so that a migration edited after it was applied is noticed.
+/// Each migration runs in its own transaction with its version row, so a failure leaves no trace of it (one declared
+/// <c>TransactionBehavior.None</c> runs statement by statement and gets its row once all succeeded), and the
+/// checksum of its SQL is recorded so that a migration edited after it was applied is noticed. Every statement is
+/// bounded by <see cref="MigratorOptions.StepLockTimeout"/>; a migration that times out waiting for a lock is rolled
+/// back and retried (see <see cref="StepRunner"/>).
 /// </summary>
 public sealed class TeslaDbMigrator
 {
-    private const string VersionTableName = $"{SchemaNames.VersionSchema}.{SchemaNames.VersionTable}";
-
     private readonly MigratorOptions _options;
     private readonly string _connectionString;
     private MigrationTarget? _target;
@@ -52,7 +53,7 @@ public sealed class TeslaDbMigrator
     {
         await using var held = await MigrationLock.AcquireAsync(_connectionString, Target, _options.LockTimeout, _options.OnWaiting, cancellationToken);
         var target = await ResolveTargetAsync(held.Connection, cancellationToken);
-        var recorded = await ReadVersionTableAsync(held.Connection, cancellationToken);
+        var recorded = await VersionRecords.ReadVersionTableAsync(held.Connection, cancellationToken);
         var checksums = await Task.Run(() => ComputeChecksums(target), cancellationToken);
         var changed = ChangedMigrations(recorded, checksums);
         if (changed.Count > 0 && !allowChanged)
@@ -87,7 +88,7 @@ public sealed class TeslaDbMigrator
                         session!.Runner.MigrateUp(migration.Version);
                     },
                     cancellationToken);
-                RecordChecksum(held.Connection, migration.Version, checksums[migration.Version].Checksum);
+                VersionRecords.RecordChecksum(held.Connection, migration.Version, checksums[migration.Version].Checksum);
                 steps.Add(step);
                 progress?.Report(step);
             }
@@ -97,10 +98,10 @@ public sealed class TeslaDbMigrator
         // update) get the checksum of their current SQL.
         foreach (var version in recorded.Values.Where(r => r.Checksum is null && checksums.ContainsKey(r.Version)).Select(r => r.Version))
         {
-            RecordChecksum(held.Connection, version, checksums[version].Checksum);
+            VersionRecords.RecordChecksum(held.Connection, version, checksums[version].Checksum);
         }
 
-        return new MigrationRun(steps, BuildStatus(await ReadVersionTableAsync(held.Connection, cancellationToken), checksums, target));
+        return new MigrationRun(steps, BuildStatus(await VersionRecords.ReadVersionTableAsync(held.Connection, cancellationToken), checksums, target));
     }
 
     /// <summary>Reverts the applied migrations above <paramref name="targetVersion"/> (0 reverts all), newest
@@ -139,7 +140,7 @@ public sealed class TeslaDbMigrator
         }
 
         var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
-        return new MigrationRun(steps, BuildStatus(await ReadVersionTableAsync(held.Connection, cancellationToken), known, target));
+        return new MigrationRun(steps, BuildStatus(await VersionRecords.ReadVersionTableAsync(held.Connection, cancellationToken), known, target));
     }
 
     /// <summary>Every migration with its state. Reads only: creates nothing, takes no lock.</summary>
@@ -147,13 +148,13 @@ public sealed class TeslaDbMigrator
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var target = await ResolveTargetAsync(connection, cancellationToken);
-        var recorded = await ReadVersionTableAsync(connection, cancellationToken);
+        var recorded = await VersionRecords.ReadVersionTableAsync(connection, cancellationToken);
         var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
         return BuildStatus(recorded, known, target);
     }
 
     private static MigrationStatus BuildStatus(
-        Dictionary<long, VersionRow> recorded, SortedDictionary<long, KnownMigration> known, MigrationTarget target)
+        Dictionary<long, VersionRecords.VersionRow> recorded, SortedDictionary<long, KnownMigration> known, MigrationTarget target)
     {
         var changed = ChangedMigrations(recorded, known).Select(m => m.Version).ToHashSet();
         var rows = known.Values
@@ -189,7 +190,7 @@ public sealed class TeslaDbMigrator
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var target = await ResolveTargetAsync(connection, cancellationToken);
-        var versionTableExists = await VersionTableExistsAsync(connection, cancellationToken);
+        var versionTableExists = await VersionRecords.VersionTableExistsAsync(connection, cancellationToken);
         return await Task.Run(
             () =>
             {
@@ -245,7 +246,7 @@ public sealed class TeslaDbMigrator
         {
             SupabaseMode.On => true,
             SupabaseMode.Off => false,
-            _ => await ScalarAsync<bool>(connection, MigrationTarget.DetectSupabaseSql, cancellationToken),
+            _ => await VersionRecords.ScalarAsync<bool>(connection, MigrationTarget.DetectSupabaseSql, cancellationToken),
         };
         return _target = new MigrationTarget(supabase);
     }
@@ -267,7 +268,7 @@ public sealed class TeslaDbMigrator
     }
 
     private static List<MigrationState> ChangedMigrations(
-        Dictionary<long, VersionRow> recorded, SortedDictionary<long, KnownMigration> current) =>
+        Dictionary<long, VersionRecords.VersionRow> recorded, SortedDictionary<long, KnownMigration> current) =>
         [.. recorded.Values
             .Where(r => r.Checksum is not null && current.TryGetValue(r.Version, out var now) && now.Checksum != r.Checksum)
             .Select(r => new MigrationState(r.Version, current[r.Version].Description, true, r.AppliedOn, IsChanged: true))];
@@ -296,48 +297,4 @@ public sealed class TeslaDbMigrator
     /// watched from the lock session <paramref name="observer"/> (idle while a step runs).</summary>
     private StepRunner BoundedSteps(FluentSession session, NpgsqlConnection observer) =>
         new(_options, session, session.ApplyStepLimits(_options.StepLockTimeout, _options.StatementTimeout), observer, Target.Username);
-
-    private static void RecordChecksum(NpgsqlConnection connection, long version, string checksum)
-    {
-        using var command = new NpgsqlCommand($"UPDATE {VersionTableName} SET checksum = @checksum WHERE version = @version", connection);
-        command.Parameters.AddWithValue("checksum", checksum);
-        command.Parameters.AddWithValue("version", version);
-        command.ExecuteNonQuery();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static Task<bool> VersionTableExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
-        ScalarAsync<bool>(connection, $"SELECT to_regclass('{VersionTableName}') IS NOT NULL", cancellationToken);
-
-    private sealed record VersionRow(long Version, string Description, DateTimeOffset? AppliedOn, string? Checksum);
-
-    private static async Task<Dictionary<long, VersionRow>> ReadVersionTableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var rows = new Dictionary<long, VersionRow>();
-        if (!await VersionTableExistsAsync(connection, cancellationToken))
-        {
-            return rows;
-        }
-
-        // to_jsonb(v) ->> 'checksum' reads null from a version table made before checksums existed (status and
-        // verify only read; up adds the column under the lock).
-        await using var command = new NpgsqlCommand(
-            $"SELECT version, coalesce(description, ''), applied_on, to_jsonb(v) ->> 'checksum' FROM {VersionTableName} v", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            // FluentMigrator writes applied_on as a UTC timestamp without time zone.
-            DateTimeOffset? appliedOn = reader.IsDBNull(2)
-                ? null
-                : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc));
-            rows[reader.GetInt64(0)] = new VersionRow(reader.GetInt64(0), reader.GetString(1), appliedOn, reader.IsDBNull(3) ? null : reader.GetString(3));
-        }
-
-        return rows;
-    }
 }
