@@ -67,7 +67,7 @@ internal static class PlanOutput
                 table = s.Table,
                 estimatedRows = s.EstimatedRows,
                 newTable = s.NewTable,
-                access = Access(s.Access),
+                access = s.Access.ToString().ToLowerInvariant(),
                 sql = s.Sql,
                 findings = s.Findings.Select(f => new
                 {
