@@ -26,13 +26,13 @@ internal static class PlanOutput
             foreach (var s in m.Statements)
             {
                 writer.WriteLine($"  {s.Lock.Sql(),-22}  {s.Table ?? "-",-28}  {Rows(s),12}  {Access(s.Access),-7}  {s.Summary}");
-                foreach (var f in s.Findings)
-                {
-                    var state = f.AllowedBecause is not null ? "allowed"
-                        : f.Rule.Severity == LintSeverity.Error ? "ERROR" : "warning";
-                    writer.WriteLine($"    {state}  {f.Message}");
-                    writer.WriteLine(f.AllowedBecause is { } reason ? $"      because: {reason}" : $"      fix: {f.Rule.Fix}");
-                }
+                WriteFindings(writer, s.Findings);
+            }
+
+            if (m.DownFindings.Count > 0)
+            {
+                writer.WriteLine("  in its Down:");
+                WriteFindings(writer, m.DownFindings);
             }
         }
 
@@ -46,6 +46,27 @@ internal static class PlanOutput
             writer.WriteLine("Row estimates need a database.");
         }
     }
+
+    private static void WriteFindings(TextWriter writer, IEnumerable<LintFinding> findings)
+    {
+        foreach (var f in findings)
+        {
+            var state = f.AllowedBecause is not null ? "allowed"
+                : f.Rule.Severity == LintSeverity.Error ? "ERROR" : "warning";
+            writer.WriteLine($"    {state}  {f.Message}");
+            writer.WriteLine(f.AllowedBecause is { } reason ? $"      because: {reason}" : $"      fix: {f.Rule.Fix}");
+        }
+    }
+
+    private static IEnumerable<object> FindingsJson(IEnumerable<LintFinding> findings) => findings.Select(f => new
+    {
+        rule = f.Rule.Id,
+        severity = f.Rule.Severity == LintSeverity.Error ? "error" : "warning",
+        message = f.Message,
+        fix = f.Rule.Fix,
+        allowed = f.AllowedBecause is not null,
+        reason = f.AllowedBecause,
+    });
 
     public static object Json(string target, MigrationPlan plan, bool all) => new
     {
@@ -69,16 +90,9 @@ internal static class PlanOutput
                 newTable = s.NewTable,
                 access = s.Access.ToString().ToLowerInvariant(),
                 sql = s.Sql,
-                findings = s.Findings.Select(f => new
-                {
-                    rule = f.Rule.Id,
-                    severity = f.Rule.Severity == LintSeverity.Error ? "error" : "warning",
-                    message = f.Message,
-                    fix = f.Rule.Fix,
-                    allowed = f.AllowedBecause is not null,
-                    reason = f.AllowedBecause,
-                }),
+                findings = FindingsJson(s.Findings),
             }),
+            downFindings = FindingsJson(m.DownFindings),
         }),
     };
 

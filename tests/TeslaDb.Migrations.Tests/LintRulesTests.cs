@@ -1,6 +1,7 @@
 using System.Reflection;
 using TeslaDb.Migrations.Plan;
 using TeslaDb.Migrations.Runner;
+using TeslaDb.Migrations.TestMigrations.Plan.UnguardedDown;
 using TeslaDb.TestSupport;
 
 namespace TeslaDb.Migrations.Tests;
@@ -113,6 +114,44 @@ public sealed class LintRulesTests
         Assert.All(all.Findings, f => Assert.Equal("small table", f.AllowedBecause));
         Assert.StartsWith("TDB001 public.others:", Assert.Single(one.Violations).Message, StringComparison.Ordinal);
         Assert.Equal(2, noReason.Violations.Count());
+    }
+
+    [Fact]
+    public void Drops_in_a_down_that_the_data_loss_guard_cannot_read_fire_TDB008()
+    {
+        MigrationPlan Down(params string[] commands) =>
+            PlanBuilder.Build([Source(1, true) with { DownCommands = commands }], null, supabase: false);
+
+        var readable = Down("""DROP TABLE "public"."things";""", "ALTER TABLE public.things DROP COLUMN a", """ALTER TABLE "public"."things" DROP COLUMN "b";""", "DROP FUNCTION public.f()");
+        var unreadable = Down(
+            "DROP TABLE IF EXISTS public.things", "DROP TABLE things", "ALTER TABLE public.things DROP COLUMN IF EXISTS a",
+            "ALTER TABLE public.things DROP a", "DROP TABLE public.one, public.two", "TRUNCATE public.things");
+
+        Assert.Empty(readable.Findings);
+        Assert.Equal(
+            ["public.things", "public.things", "public.things.a", "public.things.a", "public.two", "public.things"],
+            unreadable.Migrations[0].DownFindings.Select(f => f.Message.Split(' ')[1]));
+        Assert.All(unreadable.Findings, f => Assert.Equal("TDB008", f.Rule.Id));
+    }
+
+    /// <summary>Why TDB008 reads Downs: the guard really does miss such a drop, and 'down' loses the rows.</summary>
+    [Fact]
+    public async Task A_down_flagged_by_the_lint_is_one_the_data_loss_guard_lets_through()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var assemblies = new[] { typeof(Keepsakes).Assembly };
+        var only = typeof(Keepsakes).Namespace;
+        Assert.Equal(0, (await CliRun.InProcessAsync(["up", "-c", db.ConnectionString], migrationAssemblies: assemblies, migrationNamespace: only)).ExitCode);
+        await db.ExecuteAsync($"INSERT INTO public.{Keepsakes.Table} VALUES (1)");
+
+        var lint = await CliRun.InProcessAsync(["lint", "--all", "-c", db.ConnectionString], migrationAssemblies: assemblies, migrationNamespace: only);
+        var down = await CliRun.InProcessAsync(["down", "--to", "0", "-c", db.ConnectionString], migrationAssemblies: assemblies, migrationNamespace: only);
+
+        Assert.True(lint.ExitCode == 12, lint.ToString());
+        Assert.Contains("in its Down:", lint.Out, StringComparison.Ordinal);
+        Assert.Contains($"TDB008 public.{Keepsakes.Table} in Down", lint.Out, StringComparison.Ordinal);
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Null(await db.ScalarAsync($"SELECT to_regclass('public.{Keepsakes.Table}')::text"));
     }
 
     /// <summary>THE guard: every migration of TeslaDb, in both modes (Supabase adds statements), passes the lint. A

@@ -44,8 +44,8 @@ public static class LintRules
         "add the column without that default, then ALTER COLUMN … SET DEFAULT and backfill the existing rows in batches");
 
     public static readonly LintRule UnguardedDrop = new(
-        "TDB008", LintSeverity.Error, "DROP TABLE / DROP COLUMN / TRUNCATE in an up migration loses data: the data-loss guard checks only 'down'",
-        "keep the data (stop using it, drop it in a later release after a backup), or acknowledge why the rows may go");
+        "TDB008", LintSeverity.Error, "DROP TABLE / DROP COLUMN / TRUNCATE that the data-loss guard does not check: it runs only on 'down', and reads only DROP TABLE schema.table and ALTER TABLE schema.table DROP COLUMN col",
+        "in Up keep the data (drop it in a later release, after a backup) or acknowledge why it may go; in Down write one schema-qualified DROP per statement, without IF EXISTS");
 
     public static readonly LintRule NonConcurrentDropIndex = new(
         "TDB009", LintSeverity.Warning, "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table",

@@ -20,13 +20,19 @@ public sealed record PlannedStatement(
     string Sql, string Summary, LockMode Lock, string? Table, long? EstimatedRows, bool NewTable, TableAccess Access, IReadOnlyList<LintFinding> Findings);
 
 /// <summary>One migration's statements, in order.</summary>
-public sealed record PlannedMigration(long Version, string Description, bool InTransaction, IReadOnlyList<PlannedStatement> Statements);
+public sealed record PlannedMigration(long Version, string Description, bool InTransaction, IReadOnlyList<PlannedStatement> Statements)
+{
+    /// <summary>Findings in the SQL of its Down (read only when every migration is planned): drops that
+    /// <c>down</c>'s data-loss guard would not see.</summary>
+    public IReadOnlyList<LintFinding> DownFindings { get; init; } = [];
+}
 
 /// <summary>What <c>up</c> would run (or, with every migration, what each does), statement by statement.</summary>
 /// <param name="Estimated">Whether row counts were read from a database.</param>
 public sealed record MigrationPlan(IReadOnlyList<PlannedMigration> Migrations, bool Supabase, bool Estimated)
 {
-    public IEnumerable<LintFinding> Findings => Migrations.SelectMany(m => m.Statements).SelectMany(s => s.Findings);
+    public IEnumerable<LintFinding> Findings =>
+        Migrations.SelectMany(m => m.Statements.SelectMany(s => s.Findings).Concat(m.DownFindings));
 
     public IEnumerable<LintFinding> Violations => Findings.Where(f => f.IsViolation);
 

@@ -59,7 +59,18 @@ public sealed class MigrationPlanner
             FluentSession.Describe(m),
             FluentSession.UsesTransaction(m),
             session.PreviewUp(m, capture),
-            [.. m.Migration.GetType().GetCustomAttributes<LintAllowAttribute>()]))];
+            [.. m.Migration.GetType().GetCustomAttributes<LintAllowAttribute>()])
+        {
+            DownCommands = all ? PreviewDown(session, m, capture) : null,
+        })];
+    }
+
+    /// <summary>The SQL of one migration's Down, previewed like its Up (nothing runs, nothing is recorded).</summary>
+    private static IReadOnlyList<string> PreviewDown(FluentSession session, FluentMigrator.Infrastructure.IMigrationInfo migration, SqlCapture capture)
+    {
+        _ = capture.Drain();
+        session.Runner.Down(migration.Migration);
+        return capture.Drain();
     }
 
     private static async Task<bool> DetectSupabaseAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -35,7 +35,10 @@ internal static class PlanBuilder
                 }
             }
 
-            migrations.Add(new PlannedMigration(source.Version, source.Description, source.InTransaction, statements));
+            migrations.Add(new PlannedMigration(source.Version, source.Description, source.InTransaction, statements)
+            {
+                DownFindings = DownFindings(source),
+            });
         }
 
         return new MigrationPlan(migrations, supabase, catalog is not null);
@@ -103,6 +106,46 @@ internal static class PlanBuilder
         var allow = context.Source.Allows.FirstOrDefault(a =>
             a.Rule == rule.Id && (a.Table is null || a.Table == table) && !string.IsNullOrWhiteSpace(a.Reason));
         return new LintFinding(rule, $"{rule.Id} {subject}: {rule.Title}", allow?.Reason);
+    }
+
+    /// <summary>The drops of a Down that <c>down</c>'s data-loss guard would not see (it matches the SQL text, see
+    /// <see cref="Runner.DataLossCheck"/>): rows would go without the refusal and exit 6.</summary>
+    private static List<LintFinding> DownFindings(MigrationSource source)
+    {
+        var findings = new List<LintFinding>();
+        var context = new StatementContext(source, [], false, null, []);
+        foreach (var (tokens, text) in (source.DownCommands ?? []).SelectMany(SqlTokenizer.Statements))
+        {
+            foreach (var o in StatementClassifier.Classify(tokens).Operations)
+            {
+                if (o.Kind is not (OperationKind.DropTable or OperationKind.DropColumn or OperationKind.Truncate))
+                {
+                    continue;
+                }
+
+                // TRUNCATE is never checked by the guard; a drop is when its text matches the guard's patterns.
+                var parts = o.Table?.Split('.', 2);
+                var seen = parts is [var schema, var table] && o.Kind switch
+                {
+                    OperationKind.DropTable => Runner.DataLossCheck.Sees(text, schema, table, null),
+                    OperationKind.DropColumn => o.Column is not null && Runner.DataLossCheck.Sees(text, schema, table, o.Column),
+                    _ => false,
+                };
+                if (!seen)
+                {
+                    var what = o.Kind == OperationKind.DropColumn ? $"{o.Table}.{o.Column}" : o.Table;
+                    findings.Add(Finding(LintRules.UnguardedDrop, context, o, $"{what} in Down (\"{Shorten(text)}\")"));
+                }
+            }
+        }
+
+        return findings;
+    }
+
+    private static string Shorten(string sql)
+    {
+        var line = string.Join(' ', sql.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length <= 80 ? line : line[..77] + "...";
     }
 
     /// <summary>What a change teaches the statements after it: new tables, and columns proven not null.</summary>

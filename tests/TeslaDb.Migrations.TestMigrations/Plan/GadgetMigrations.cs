@@ -63,3 +63,21 @@ namespace TeslaDb.Migrations.TestMigrations.Plan
         public const string AcknowledgedNamespace = "TeslaDb.Migrations.TestMigrations.Plan.Acknowledged";
     }
 }
+
+namespace TeslaDb.Migrations.TestMigrations.Plan.UnguardedDown
+{
+    /// <summary>A Down the data-loss guard cannot read (IF EXISTS): 'down' would drop the rows without refusing.</summary>
+    [Migration(Keepsakes.Version, "Create keepsakes")]
+    public sealed class CreateKeepsakes : Migration
+    {
+        public override void Up() => Execute.Sql($"CREATE TABLE public.{Keepsakes.Table} (id bigint PRIMARY KEY)");
+
+        public override void Down() => Execute.Sql($"DROP TABLE IF EXISTS public.{Keepsakes.Table}");
+    }
+
+    public static class Keepsakes
+    {
+        public const long Version = 209903020000;
+        public const string Table = "keepsakes";
+    }
+}
