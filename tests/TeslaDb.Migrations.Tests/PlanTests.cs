@@ -34,6 +34,7 @@ public sealed class PlanTests : IClassFixture<PlanTests.GadgetsFixture>
                 INSERT INTO public.{Gadgets.Table} SELECT g, 'gadget ' || g, 1, g FROM generate_series(1, {GadgetRows}) g;
                 ANALYZE public.{Gadgets.Table};
                 CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+                CREATE FUNCTION public.draw_ticket() RETURNS bigint VOLATILE LANGUAGE sql AS 'SELECT (random() * 1000)::bigint';
                 """);
         }
     }
@@ -182,6 +183,23 @@ public sealed class PlanTests : IClassFixture<PlanTests.GadgetsFixture>
 
         Assert.Equal(classified.Lock, taken);
         Assert.Equal(classified.Access == TableAccess.Rewrite, rewritten);
+    }
+
+    [Fact]
+    public async Task A_default_calling_a_volatile_function_of_the_database_is_a_rewrite_as_PostgreSQL_does()
+    {
+        const string sql = "ALTER TABLE public.gadgets ADD COLUMN ticket bigint DEFAULT public.draw_ticket()";
+        await using var connection = await _db.OpenAsync(TestContext.Current.CancellationToken);
+        var catalog = await CatalogFacts.ReadAsync(connection, TestContext.Current.CancellationToken);
+
+        var plan = PlanBuilder.Build([new MigrationSource(1, "ticket", true, [sql], [])], catalog, supabase: false);
+        var (_, rewritten) = await RunAndRollBackAsync(connection, sql);
+
+        var statement = Assert.Single(plan.Migrations[0].Statements);
+        Assert.Equal(TableAccess.Rewrite, statement.Access);
+        Assert.Equal(GadgetRows, statement.EstimatedRows);
+        Assert.Contains("(draw_ticket())", Assert.Single(statement.Findings).Message, StringComparison.Ordinal);
+        Assert.True(rewritten);
     }
 
     [Fact]

@@ -125,15 +125,19 @@ internal static class AlterTableClassifier
         var defaultExpression = DefaultExpression(rest);
         var identityOrStored = HasSequence(new TokenCursor(rest), "generated") &&
             (HasSequence(new TokenCursor(rest), "identity") || HasSequence(new TokenCursor(rest), "stored"));
+        var functions = defaultExpression is null ? [] : defaultExpression
+            .Where((t, k) => t.IsName && k + 1 < defaultExpression.Count && defaultExpression[k + 1].IsSymbol("("))
+            .Select(t => t.Value)
+            .ToList();
         var volatileDefault = SerialTypes.Contains(type) ? type
             : identityOrStored ? "GENERATED column"
-            : defaultExpression?.Select((t, k) => (t, k)).Where(x => x.t.Kind == SqlTokenKind.Word && VolatileFunctions.Contains(x.t.Value)
-                && x.k + 1 < defaultExpression.Count && defaultExpression[x.k + 1].IsSymbol("(")).Select(x => x.t.Value + "()").FirstOrDefault();
+            : functions.Where(VolatileFunctions.Contains).Select(f => f + "()").FirstOrDefault();
         var notNull = HasSequence(new TokenCursor(rest), "not", "null") || HasSequence(new TokenCursor(rest), "primary", "key");
         return new TableOperation(OperationKind.AddColumn, table, LockMode.AccessExclusive, volatileDefault is null ? TableAccess.None : TableAccess.Rewrite)
         {
             Column = column,
             VolatileDefault = volatileDefault,
+            DefaultFunctions = functions,
             NotNullWithoutDefault = notNull && defaultExpression is null && volatileDefault is null,
         };
     }

@@ -4,7 +4,7 @@ namespace TeslaDb.Migrations.Plan;
 
 /// <summary>
 /// What the database says about the tables the plan touches: estimated rows (pg_class.reltuples), which table an
-/// index belongs to, and which columns a validated CHECK (col IS NOT NULL) already proves not null. Read in three
+/// index belongs to, and which columns a validated CHECK (col IS NOT NULL) already proves not null. Read in four
 /// catalog queries, whatever the number of migrations.
 /// </summary>
 internal sealed class CatalogFacts
@@ -16,6 +16,9 @@ internal sealed class CatalogFacts
     public Dictionary<string, string> IndexTables { get; } = [];
 
     public HashSet<(string Table, string Column)> ProvenNotNull { get; } = [];
+
+    /// <summary>Names of the database's VOLATILE functions (pg_proc.provolatile = 'v'), its own included.</summary>
+    public HashSet<string> VolatileFunctions { get; } = [];
 
     public static async Task<CatalogFacts> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
@@ -51,6 +54,8 @@ internal sealed class CatalogFacts
                 }
             },
             cancellationToken);
+        await ReadAsync(connection, "SELECT DISTINCT proname FROM pg_proc WHERE provolatile = 'v'",
+            r => facts.VolatileFunctions.Add(r.GetString(0)), cancellationToken);
         return facts;
     }
 

@@ -22,7 +22,7 @@ internal static class PlanBuilder
                 var parsed = SqlTokenizer.Statements(command);
                 foreach (var (tokens, text) in parsed)
                 {
-                    var classified = StatementClassifier.Classify(tokens);
+                    var classified = WithCatalog(StatementClassifier.Classify(tokens), catalog);
                     var context = new StatementContext(source, created, parsed.Count > 1, catalog, proven);
                     var findings = new List<LintFinding>();
                     foreach (var operation in classified.Operations)
@@ -43,6 +43,17 @@ internal static class PlanBuilder
 
         return new MigrationPlan(migrations, supabase, catalog is not null);
     }
+
+    /// <summary>A column default calling a function the database says is VOLATILE (one of its own, say) is a
+    /// rewrite too, though no built-in list names it.</summary>
+    private static ClassifiedStatement WithCatalog(ClassifiedStatement classified, CatalogFacts? catalog) =>
+        catalog is null ? classified : classified with
+        {
+            Operations = [.. classified.Operations.Select(o =>
+                o is { Kind: OperationKind.AddColumn, VolatileDefault: null } && o.DefaultFunctions.FirstOrDefault(catalog.VolatileFunctions.Contains) is { } f
+                    ? o with { VolatileDefault = f + "()", Access = TableAccess.Rewrite, NotNullWithoutDefault = false }
+                    : o)],
+        };
 
     private sealed record StatementContext(
         MigrationSource Source, HashSet<string> Created, bool InBatch, CatalogFacts? Catalog, HashSet<(string Table, string Column)> Proven)

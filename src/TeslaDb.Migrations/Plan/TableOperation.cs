@@ -51,6 +51,9 @@ internal sealed record TableOperation(OperationKind Kind, string? Table, LockMod
     /// its own value, which forces a rewrite.</summary>
     public string? VolatileDefault { get; init; }
 
+    /// <summary>ADD COLUMN: every function its DEFAULT calls (checked against the database's volatile ones).</summary>
+    public IReadOnlyList<string> DefaultFunctions { get; init; } = [];
+
     /// <summary>ADD COLUMN … NOT NULL with no default: fails as soon as the table has a row.</summary>
     public bool NotNullWithoutDefault { get; init; }
 
