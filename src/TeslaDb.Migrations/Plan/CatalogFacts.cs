@@ -4,7 +4,8 @@ namespace TeslaDb.Migrations.Plan;
 
 /// <summary>
 /// What the database says about the tables the plan touches: estimated rows (pg_class.reltuples), which table an
-/// index belongs to, and which columns a validated CHECK (col IS NOT NULL) already proves not null. Read in four
+/// index belongs to, which columns a validated CHECK (col IS NOT NULL) already proves not null, and which functions
+/// are VOLATILE. Read in four
 /// catalog queries, whatever the number of migrations.
 /// </summary>
 internal sealed class CatalogFacts
