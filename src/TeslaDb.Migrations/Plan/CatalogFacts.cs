@@ -5,8 +5,7 @@ namespace TeslaDb.Migrations.Plan;
 /// <summary>
 /// What the database says about the tables the plan touches: estimated rows (pg_class.reltuples), which table an
 /// index belongs to, which columns a validated CHECK (col IS NOT NULL) already proves not null, and which functions
-/// are VOLATILE. Read in four
-/// catalog queries, whatever the number of migrations.
+/// are VOLATILE. Read in four catalog queries, whatever the number of migrations.
 /// </summary>
 internal sealed class CatalogFacts
 {
