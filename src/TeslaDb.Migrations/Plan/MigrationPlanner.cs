@@ -45,6 +45,13 @@ public sealed class MigrationPlanner
         };
         var sources = await Task.Run(() => ReadSources(new MigrationTarget(supabase), all), cancellationToken);
         var catalog = await CatalogFacts.ReadAsync(connection, cancellationToken);
+        if (all)
+        {
+            // A CHECK (col IS NOT NULL) in today's schema may come from a later migration: it proves nothing for an
+            // older one's SET NOT NULL, so --all relies only on what the migrations themselves add and validate.
+            catalog.ProvenNotNull.Clear();
+        }
+
         return PlanBuilder.Build(sources, catalog, supabase);
     }
 
