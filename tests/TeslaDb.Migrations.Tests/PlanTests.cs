@@ -127,6 +127,21 @@ public sealed class PlanTests : IClassFixture<PlanTests.GadgetsFixture>
     }
 
     [Fact]
+    public async Task Plan_all_reads_a_migration_whose_down_refuses_to_run()
+    {
+        var plan = await new MigrationPlanner(new MigratorOptions
+        {
+            ConnectionString = _db.ConnectionString,
+            MigrationAssemblies = [typeof(Gadgets).Assembly],
+            MigrationNamespace = Gadgets.UnsafeNamespace,
+        }).PlanAsync(all: true, TestContext.Current.CancellationToken);
+
+        var migration = Assert.Single(plan.Migrations);
+        Assert.Empty(migration.DownFindings);
+        Assert.Equal(["TDB001", "TDB007"], plan.Violations.Select(v => v.Rule.Id));
+    }
+
+    [Fact]
     public async Task Applied_migrations_are_left_out_unless_all_is_given()
     {
         await using var db = await TestDatabase.CreateAsync();

@@ -45,6 +45,13 @@ public sealed class MigrationPlanner
         };
         var sources = await Task.Run(() => ReadSources(new MigrationTarget(supabase), all), cancellationToken);
         var catalog = await CatalogFacts.ReadAsync(connection, cancellationToken);
+        if (all)
+        {
+            // A CHECK (col IS NOT NULL) in today's schema may come from a later migration: it proves nothing for an
+            // older one's SET NOT NULL, so --all relies only on what the migrations themselves add and validate.
+            catalog.ProvenNotNull.Clear();
+        }
+
         return PlanBuilder.Build(sources, catalog, supabase);
     }
 
@@ -69,7 +76,18 @@ public sealed class MigrationPlanner
     private static IReadOnlyList<string> PreviewDown(FluentSession session, FluentMigrator.Infrastructure.IMigrationInfo migration, SqlCapture capture)
     {
         _ = capture.Drain();
-        session.Runner.Down(migration.Migration);
+        try
+        {
+            session.Runner.Down(migration.Migration);
+        }
+        catch (Exception e) when (e is NotSupportedException or NotImplementedException or InvalidOperationException)
+        {
+            // An irreversible migration's Down throws by design: 'down' past it fails before dropping anything, so
+            // there is nothing for the data-loss guard (or the lint) to read.
+            _ = capture.Drain();
+            return [];
+        }
+
         return capture.Drain();
     }
 
