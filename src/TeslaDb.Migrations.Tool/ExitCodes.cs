@@ -39,6 +39,9 @@ public static class ExitCodes
     /// the message names the table and the blocking session(s).</summary>
     public const int StepLockTimeout = 11;
 
+    /// <summary><c>plan</c> / <c>lint</c>: a statement breaks a lint rule that its migration does not acknowledge.</summary>
+    public const int LintViolations = 12;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
     public const int Cancelled = 130;
 }
