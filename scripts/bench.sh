@@ -2,7 +2,7 @@
 # Runs the side-by-side benchmarks (tests/TeslaDb.Benchmarks) on throwaway PostgreSQL clusters and writes the
 # measured tables into docs/benchmarks.md and docs/admin.md (between their markers), then removes the clusters.
 #
-#   scripts/bench.sh           full run (about 10 minutes: 2M cache rows for the cleanup row, 1M for the console)
+#   scripts/bench.sh           full run (10–15 minutes: 2M cache rows for the cleanup row, 1M for the migration-under-load row and the console)
 #   scripts/bench.sh --quick   smoke run with few rounds and small tables (figures not written to docs/)
 #   scripts/bench.sh --admin   only the console's section (docs/admin.md): 1M cached responses of sample data
 #

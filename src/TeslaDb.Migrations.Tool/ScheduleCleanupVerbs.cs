@@ -10,7 +10,13 @@ internal static class ScheduleCleanupVerbs
     {
         var every = new Option<string?>("--every") { HelpName = "INTERVAL", Description = "How often: 5m, 15m, 1h, 6h, 1d …" };
         var cron = new Option<string?>("--cron") { HelpName = "EXPRESSION", Description = "A cron expression instead of --every, e.g. \"7 * * * *\"." };
-        var command = new Command("schedule-cleanup", "Schedule SELECT public.cleanup_expired_cache() with pg_cron (replacing an earlier schedule), or say how to run it from an external cron when pg_cron is absent.") { every, cron };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            HelpName = "ROWS",
+            Description = $"Rows deleted per transaction (each batch commits on its own; default {CleanupSchedule.DefaultBatchSize}).",
+            DefaultValueFactory = _ => CleanupSchedule.DefaultBatchSize,
+        };
+        var command = new Command("schedule-cleanup", "Schedule CALL public.cleanup_expired_cache_in_batches(ROWS) with pg_cron (replacing an earlier schedule), or say how to run it from an external cron when pg_cron is absent.") { every, cron, batchSize };
         command.Validators.Add(result =>
         {
             if ((result.GetValue(every) is null) == (result.GetValue(cron) is null))
@@ -21,9 +27,9 @@ internal static class ScheduleCleanupVerbs
         command.SetAction((parse, ct) => VerbRunner.RunWithConnectionAsync(parse, context, json: false, async connection =>
         {
             var expression = parse.GetValue(cron) ?? CleanupSchedule.ToCron(parse.GetValue(every)!);
-            var job = await CleanupSchedule.ScheduleAsync(connection.ConnectionString, expression, ct);
+            var job = await CleanupSchedule.ScheduleAsync(connection.ConnectionString, expression, parse.GetValue(batchSize), ct);
             context.Out.WriteLine(
-                $"Scheduled '{job.JobName}' (pg_cron job {job.JobId}, in database {job.CronDatabase}) at '{job.Schedule}': {CleanupSchedule.Command} in {job.TargetDatabase}.");
+                $"Scheduled '{job.JobName}' (pg_cron job {job.JobId}, in database {job.CronDatabase}) at '{job.Schedule}': {job.Command} in {job.TargetDatabase}.");
             context.Out.WriteLine("Runs are logged in cron.job_run_details, which pg_cron never trims: delete old rows from time to time.");
             return ExitCodes.Success;
         }));

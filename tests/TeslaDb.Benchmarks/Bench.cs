@@ -4,6 +4,9 @@ namespace TeslaDb.Benchmarks;
 
 internal sealed record BenchOptions(NpgsqlConnectionStringBuilder Server, bool Quick)
 {
+    /// <summary>Total cache rows for the cleanup and migration-under-load sections (--rows N); null: their defaults.</summary>
+    public int? CleanupRows { get; init; }
+
     public string QuickNote => Quick ? " (--quick)" : string.Empty;
 
     /// <summary>Creates a database of its own for one section; dispose drops it.</summary>

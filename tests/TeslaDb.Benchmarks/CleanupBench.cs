@@ -24,19 +24,20 @@ internal static class CleanupBench
     private const int EndpointsPerVehicle = 100;
     private const string BareDelete = "DELETE FROM public.vehicle_data_cache WHERE expires_at IS NOT NULL AND expires_at <= now()";
 
-    // What cleanup_expired_cache() could run instead (not shipped; see docs/benchmarks.md): the same SKIP LOCKED
-    // protection against deadlocks with writers, but the locked rows deleted by their ctid (a TID scan) instead of a
-    // hash join of the locked ids with the whole table, which spills to disk on large tables.
-    private const string CtidDelete = """
-        DELETE FROM public.vehicle_data_cache
-         WHERE ctid = ANY (ARRAY(SELECT ctid FROM public.vehicle_data_cache
-                                  WHERE expires_at IS NOT NULL AND expires_at <= now()
-                                    FOR UPDATE SKIP LOCKED))
+    // What cleanup_expired_cache() ran before migration 202612021000 (from 202611251200): the locked ids joined back
+    // to the table, which the planner does with a hash join over a sequential scan of all rows.
+    private const string JoinDelete = """
+        WITH doomed AS (
+            SELECT id FROM public.vehicle_data_cache
+             WHERE expires_at IS NOT NULL AND expires_at <= now()
+               FOR UPDATE SKIP LOCKED
+        )
+        DELETE FROM public.vehicle_data_cache c USING doomed WHERE c.id = doomed.id
         """;
 
     public static async Task<string> RunAsync(BenchOptions options)
     {
-        var total = options.Quick ? 40_000 : 2_000_000;
+        var total = options.CleanupRows ?? (options.Quick ? 40_000 : 2_000_000);
         var rounds = 3;
         await using var db = await options.CreateDatabaseAsync("cleanup");
         await new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString }).UpAsync();
@@ -127,9 +128,9 @@ internal static class CleanupBench
         });
         (string Name, string Sql)[] variants =
         [
-            ("`SELECT cleanup_expired_cache()` (rolled back)", "SELECT public.cleanup_expired_cache()"),
+            ("`SELECT cleanup_expired_cache()`: locked rows deleted by ctid (rolled back)", "SELECT public.cleanup_expired_cache()"),
             ("bare `DELETE … WHERE expires_at <= now()` (rolled back)", BareDelete),
-            ("proposal: `DELETE … WHERE ctid = ANY(ARRAY(SELECT ctid … FOR UPDATE SKIP LOCKED))` (rolled back)", CtidDelete),
+            ("before 202612021000: locked ids joined back (rolled back)", JoinDelete),
         ];
         var times = variants.ToDictionary(v => v.Name, _ => new List<double>());
         var latencies = variants.ToDictionary(v => v.Name, _ => new List<double>());

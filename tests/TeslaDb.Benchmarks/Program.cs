@@ -5,13 +5,13 @@ using TeslaDb.Benchmarks;
 using TeslaDb.Connection;
 
 // Usage: TeslaDb.Benchmarks <connection to a server where we may create a database> [--quick] [--out FILE]
-//                           [--only upsert,cache,cleanup,migrate] [--title TEXT]
+//                           [--only upsert,cache,cleanup,migrate,migrate-load] [--rows N] [--title TEXT]
 //        TeslaDb.Benchmarks <connection> --fluentmigrator-race
 //        TeslaDb.Benchmarks <connection to a database loaded by scripts/sample-data.sql> --admin-paging [--quick]
 // Each section creates its own database on the server and drops it afterwards.
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: TeslaDb.Benchmarks <connection string or URL> [--quick] [--out FILE] [--only upsert,cache,cleanup,migrate] [--title TEXT] | --fluentmigrator-race  (scripts/bench.sh runs it on a throwaway cluster)");
+    Console.Error.WriteLine("usage: TeslaDb.Benchmarks <connection string or URL> [--quick] [--out FILE] [--only upsert,cache,cleanup,migrate,migrate-load] [--rows N] [--title TEXT] | --fluentmigrator-race  (scripts/bench.sh runs it on a throwaway cluster)");
     return 2;
 }
 
@@ -34,10 +34,13 @@ string? Option(string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-var options = new BenchOptions(TeslaDbConnectionString.Parse(args[0]), args.Contains("--quick"));
+var options = new BenchOptions(TeslaDbConnectionString.Parse(args[0]), args.Contains("--quick"))
+{
+    CleanupRows = Option("--rows") is { } rows ? int.Parse(rows, CultureInfo.InvariantCulture) : null,
+};
 var outFile = Option("--out");
 var title = Option("--title");
-string[] all = ["upsert", "cache", "cleanup", "migrate"];
+string[] all = ["upsert", "cache", "cleanup", "migrate", "migrate-load"];
 var only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? all;
 if (only.Except(all).FirstOrDefault() is { } unknown)
 {
@@ -59,6 +62,7 @@ foreach (var section in all.Where(only.Contains))
         "upsert" => await UpsertBench.RunAsync(options),
         "cache" => await CacheBench.RunAsync(options),
         "cleanup" => await CleanupBench.RunAsync(options),
+        "migrate-load" => await MigrateUnderLoadBench.RunAsync(options),
         _ => await MigrateBench.RunAsync(options),
     };
     Console.WriteLine(text);

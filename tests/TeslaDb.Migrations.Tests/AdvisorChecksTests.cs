@@ -15,7 +15,9 @@ public sealed class AdvisorChecksTests(SupabaseDatabaseFixture fixture) : IClass
         // rls_enabled_no_policy: row level security on, but no policy.
         { "rls_enabled_no_policy", "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relrowsecurity AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid)" },
         // function_search_path_mutable: a function in public without a pinned search_path.
-        { "function_search_path_mutable", "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%')" },
+        // Exempt: the batched cleanup procedure, which commits per batch, and PostgreSQL forbids COMMIT in a procedure
+        // with a SET clause; it names only schema-qualified objects and runs with its caller's rights.
+        { "function_search_path_mutable", "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND NOT EXISTS (SELECT 1 FROM unnest(coalesce(p.proconfig, '{}')) s WHERE s LIKE 'search_path=%') AND p.oid IS DISTINCT FROM to_regprocedure('public.cleanup_expired_cache_in_batches(integer,bigint)')" },
         // security definer functions in an exposed schema.
         { "security_definer_function", "SELECT p.proname FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef" },
         // auth_rls_initplan: auth.uid() called per row instead of (select auth.uid()) once per statement.

@@ -26,6 +26,10 @@ public sealed class IndexesAndConstraintsTests(MigratedDatabaseFixture fixture) 
         { "idx_cache_data_gin", "vehicle_data_cache", "gin", "response_data" },
     };
 
+    /// <summary>Added after the seed by issue 9's migrations (checked in detail by their own tests).</summary>
+    private static readonly string[] LaterIndexes =
+        ["idx_cache_vehicle_account", "idx_tesla_accounts_account_name_trgm", "idx_tesla_accounts_email_trgm"];
+
     private const string IndexSql = """
         SELECT t.relname, am.amname, ix.indisunique,
                (SELECT string_agg(a.attname, ',' ORDER BY k.ord)
@@ -59,8 +63,8 @@ public sealed class IndexesAndConstraintsTests(MigratedDatabaseFixture fixture) 
     public async Task The_seed_names_exactly_these_fourteen_indexes_plus_the_tokens_link()
     {
         var names = await _db.ScalarAsync<string[]>(
-            "SELECT array_agg(indexname::text ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx\\_%'");
-        Assert.Equal(NamedIndexes.Select(row => (string)row.Data.Item1).Order(StringComparer.Ordinal), names);
+            "SELECT array_agg(indexname::text ORDER BY indexname COLLATE \"C\") FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx\\_%'");
+        Assert.Equal(NamedIndexes.Select(row => (string)row.Data.Item1).Concat(LaterIndexes).Order(StringComparer.Ordinal), names);
     }
 
     [Theory]

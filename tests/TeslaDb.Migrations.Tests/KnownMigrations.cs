@@ -12,4 +12,9 @@ internal static class KnownMigrations
     public static readonly long Latest = typeof(TeslaDbMigrator).Assembly.GetTypes()
         .SelectMany(t => t.GetCustomAttributes(typeof(FluentMigrator.MigrationAttribute), false).Cast<FluentMigrator.MigrationAttribute>())
         .Max(a => a.Version);
+
+    /// <summary>How many run in a transaction (the others build indexes concurrently, outside one).</summary>
+    public static readonly int Transactional = typeof(TeslaDbMigrator).Assembly.GetTypes()
+        .SelectMany(t => t.GetCustomAttributes(typeof(FluentMigrator.MigrationAttribute), false).Cast<FluentMigrator.MigrationAttribute>())
+        .Count(a => a.TransactionBehavior == FluentMigrator.TransactionBehavior.Default);
 }

@@ -71,8 +71,8 @@ public sealed class ScheduleCleanupTests(MigratedDatabaseFixture fixture) : ICla
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Contains("at '0 * * * *': SELECT public.cleanup_expired_cache()", second.Out, StringComparison.Ordinal);
-        Assert.Equal(("0 * * * *", CleanupSchedule.Command, _db.Name, 1L), job);
+        Assert.Contains("at '0 * * * *': CALL public.cleanup_expired_cache_in_batches(5000)", second.Out, StringComparison.Ordinal);
+        Assert.Equal(("0 * * * *", CleanupSchedule.Command(CleanupSchedule.DefaultBatchSize), _db.Name, 1L), job);
 
         var removed = await CliRun.InProcessAsync(["unschedule", "-c", _db.ConnectionString]);
         var again = await CliRun.InProcessAsync(["unschedule-cleanup", "-c", _db.ConnectionString]);
@@ -80,6 +80,15 @@ public sealed class ScheduleCleanupTests(MigratedDatabaseFixture fixture) : ICla
         Assert.Contains("Unscheduled the cleanup", removed.Out, StringComparison.Ordinal);
         Assert.Contains("nothing to do", again.Out, StringComparison.Ordinal);
         Assert.Equal(0L, (await JobAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Batch_size_goes_into_the_jobs_call()
+    {
+        var result = await CliRun.InProcessAsync(["schedule-cleanup", "--every", "15m", "--batch-size", "1000", "-c", _db.ConnectionString]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(("*/15 * * * *", "CALL public.cleanup_expired_cache_in_batches(1000)", _db.Name, 1L), await JobAsync());
     }
 
     [Fact]

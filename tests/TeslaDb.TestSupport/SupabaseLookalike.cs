@@ -24,6 +24,9 @@ public static class SupabaseLookalike
 
     private const string Auth = """
         CREATE SCHEMA auth;
+        -- Where Supabase installs extensions (pg_trgm among them).
+        CREATE SCHEMA extensions;
+        GRANT USAGE ON SCHEMA extensions TO anon, authenticated, service_role;
         CREATE TABLE auth.users (id uuid PRIMARY KEY, email text);
         -- As Supabase's: the subject of the request's JWT, from either claim setting.
         CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$

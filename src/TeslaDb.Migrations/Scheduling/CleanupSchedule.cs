@@ -5,16 +5,23 @@ using Npgsql;
 namespace TeslaDb.Migrations.Scheduling;
 
 /// <summary>A cleanup job as pg_cron holds it.</summary>
-public sealed record ScheduledCleanup(long JobId, string JobName, string Schedule, string CronDatabase, string TargetDatabase);
+public sealed record ScheduledCleanup(long JobId, string JobName, string Schedule, string CronDatabase, string TargetDatabase, string Command);
 
 /// <summary>
-/// Schedules <c>SELECT public.cleanup_expired_cache()</c> with pg_cron. pg_cron lives in one database of the server
+/// Schedules the batched cleanup, <c>CALL public.cleanup_expired_cache_in_batches(batch_size)</c>, with pg_cron: each
+/// batch commits on its own, so a run over a large backlog holds at most <c>batch_size</c> row locks at a time and
+/// writes WAL in bounded bursts (pg_cron runs the CALL outside a transaction block, as COMMIT needs). pg_cron lives in one database of the server
 /// (<c>cron.database_name</c>; on Supabase that is <c>postgres</c>, the app's own database): when it is not the one we
 /// are connected to, the job is created there with <c>cron.schedule_in_database</c> to run in ours.
 /// </summary>
 public static partial class CleanupSchedule
 {
-    public const string Command = "SELECT public.cleanup_expired_cache()";
+    /// <summary>Rows per batch (per transaction) when none is given: a few MB of WAL, locks held for tens of ms.</summary>
+    public const int DefaultBatchSize = 5000;
+
+    /// <summary>What the job runs.</summary>
+    public static string Command(int batchSize) =>
+        string.Create(CultureInfo.InvariantCulture, $"CALL public.cleanup_expired_cache_in_batches({batchSize})");
     public const string BaseJobName = "tesladb-cleanup-expired-cache";
 
     [GeneratedRegex("^(?<n>[0-9]{1,3})(?<unit>m|min|h|d)$", RegexOptions.IgnoreCase)]
@@ -40,12 +47,20 @@ public static partial class CleanupSchedule
 
     /// <summary>Creates or replaces the cleanup job for the database of <paramref name="connectionString"/>.</summary>
     /// <exception cref="CronUnavailableException">pg_cron is not available on this server.</exception>
-    public static async Task<ScheduledCleanup> ScheduleAsync(string connectionString, string cron, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidScheduleException"><paramref name="batchSize"/> is below 1.</exception>
+    public static async Task<ScheduledCleanup> ScheduleAsync(
+        string connectionString, string cron, int batchSize = DefaultBatchSize, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(connectionString, cancellationToken);
-        if (!await ScalarAsync<bool>(connection, "SELECT to_regprocedure('public.cleanup_expired_cache()') IS NOT NULL", cancellationToken))
+        if (batchSize < 1)
         {
-            throw new NotMigratedException("public.cleanup_expired_cache() does not exist in this database: run 'tesladb-migrate up' first.");
+            throw new InvalidScheduleException($"--batch-size {batchSize.ToString(CultureInfo.InvariantCulture)} is not a number of rows: give 1 or more (default {DefaultBatchSize.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        var jobCommand = Command(batchSize);
+        await using var connection = await OpenAsync(connectionString, cancellationToken);
+        if (!await ScalarAsync<bool>(connection, "SELECT to_regprocedure('public.cleanup_expired_cache_in_batches(integer,bigint)') IS NOT NULL", cancellationToken))
+        {
+            throw new NotMigratedException("public.cleanup_expired_cache_in_batches() does not exist in this database: run 'tesladb-migrate up' first.");
         }
 
         var (cronConnection, owned) = await LocateCronAsync(connection, connectionString, cancellationToken);
@@ -59,10 +74,10 @@ public static partial class CleanupSchedule
             await using var command = new NpgsqlCommand(sql, cronConnection);
             command.Parameters.AddWithValue("name", name);
             command.Parameters.AddWithValue("schedule", cron);
-            command.Parameters.AddWithValue("command", Command);
+            command.Parameters.AddWithValue("command", jobCommand);
             command.Parameters.AddWithValue("database", database);
             var jobId = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-            return new ScheduledCleanup(jobId, name, cron, cronConnection.Database, database);
+            return new ScheduledCleanup(jobId, name, cron, cronConnection.Database, database, jobCommand);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidParameterValue)
         {
@@ -115,7 +130,7 @@ public static partial class CleanupSchedule
         {
             throw new CronUnavailableException(
                 "pg_cron is not available on this server. Run the cleanup from an external scheduler instead, e.g. the crontab line "
-                + $"*/15 * * * * psql \"$TESLADB_CONNECTION\" -c '{Command}' (on Supabase, enable pg_cron under Database > Extensions).");
+                + $"*/15 * * * * psql \"$TESLADB_CONNECTION\" -c '{Command(DefaultBatchSize)}' (on Supabase, enable pg_cron under Database > Extensions).");
         }
 
         var other = await OpenAsync(new NpgsqlConnectionStringBuilder(connectionString) { Database = cronDatabase }.ConnectionString, cancellationToken);
@@ -123,7 +138,7 @@ public static partial class CleanupSchedule
         {
             await other.DisposeAsync();
             throw new CronUnavailableException(
-                $"pg_cron is loaded but not created in its database '{cronDatabase}': run CREATE EXTENSION pg_cron there (pg_cron 1.4 or later), or schedule '{Command}' from an external cron.");
+                $"pg_cron is loaded but not created in its database '{cronDatabase}': run CREATE EXTENSION pg_cron there (pg_cron 1.4 or later), or schedule '{Command(DefaultBatchSize)}' from an external cron.");
         }
 
         return (other, true);

@@ -46,7 +46,7 @@ public static class SchemaCatalog
         SELECT 'function', n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
                pg_get_functiondef(p.oid)
           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-         WHERE n.nspname || '.' || p.proname IN ('public.cleanup_expired_cache', 'public.tesladb_set_updated_at')
+         WHERE n.nspname || '.' || p.proname IN ('public.cleanup_expired_cache', 'public.cleanup_expired_cache_in_batches', 'public.tesladb_set_updated_at')
         """;
 
     // Supabase only: these roles exist there, and their rights are part of what the migrations promise.
