@@ -16,7 +16,7 @@ public sealed class SecretsTests(AccessFixture fixture) : IClassFixture<AccessFi
         var ct = TestContext.Current.CancellationToken;
         var lines = new List<string>();
         using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new ListLogger(lines)));
-        await using var access = TeslaDbDatabase.Create(_db.ConnectionString, factory);
+        await using var access = TeslaDbDatabase.Create(_db.ConnectionString, factory, TeslaSamples.Keys);
         var tokens = new Tokens.TokenRepository(access);
         var account = await new Accounts.TeslaAccountRepository(access).CreateAsync(Guid.NewGuid(), "Secret", cancellationToken: ct);
         var token = TeslaSamples.Token(Access, Refresh);
