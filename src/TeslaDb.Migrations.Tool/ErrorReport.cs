@@ -25,6 +25,8 @@ internal static class ErrorReport
                 return (ExitCodes.ChangedMigrations, exception.Message);
             case TransactionPoolerException:
                 return (ExitCodes.TransactionPooler, exception.Message);
+            case Access.Tokens.TokenKeyException:
+                return (ExitCodes.TokenKey, exception.Message);
             case OperationCanceledException:
                 return (ExitCodes.Cancelled, "Cancelled; the migration in progress, if any, was rolled back.");
         }
