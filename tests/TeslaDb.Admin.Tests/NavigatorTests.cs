@@ -69,7 +69,7 @@ public sealed class NavigatorTests(AdminFixture fixture) : IClassFixture<AdminFi
         var line = await accounts.DetailAsync(0, ct);
         Assert.NotNull(line);
         Assert.Contains($"user_token:{seeded.Account.SupabaseUserId}:{seeded.Account.Id}", line, StringComparison.Ordinal);
-        Assert.Contains("access token present · refresh token present · values hidden", line, StringComparison.Ordinal);
+        Assert.Contains("access token present · refresh token present · values hidden · encrypted (key admin-test)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", line, StringComparison.Ordinal);
         Assert.DoesNotContain(AdminFixture.AccessToken, line, StringComparison.Ordinal);
         Assert.DoesNotContain(AdminFixture.RefreshToken, line, StringComparison.Ordinal);
