@@ -5,13 +5,13 @@ using TeslaDb.Benchmarks;
 using TeslaDb.Connection;
 
 // Usage: TeslaDb.Benchmarks <connection to a server where we may create a database> [--quick] [--out FILE]
-//                           [--only upsert,cache,cleanup,migrate] [--title TEXT]
+//                           [--only upsert,cache,cleanup,migrate,tokens] [--title TEXT]
 //        TeslaDb.Benchmarks <connection> --fluentmigrator-race
 //        TeslaDb.Benchmarks <connection to a database loaded by scripts/sample-data.sql> --admin-paging [--quick]
 // Each section creates its own database on the server and drops it afterwards.
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: TeslaDb.Benchmarks <connection string or URL> [--quick] [--out FILE] [--only upsert,cache,cleanup,migrate] [--title TEXT] | --fluentmigrator-race  (scripts/bench.sh runs it on a throwaway cluster)");
+    Console.Error.WriteLine("usage: TeslaDb.Benchmarks <connection string or URL> [--quick] [--out FILE] [--only upsert,cache,cleanup,migrate,tokens] [--title TEXT] | --fluentmigrator-race  (scripts/bench.sh runs it on a throwaway cluster)");
     return 2;
 }
 
@@ -37,7 +37,7 @@ string? Option(string name)
 var options = new BenchOptions(TeslaDbConnectionString.Parse(args[0]), args.Contains("--quick"));
 var outFile = Option("--out");
 var title = Option("--title");
-string[] all = ["upsert", "cache", "cleanup", "migrate"];
+string[] all = ["upsert", "cache", "cleanup", "migrate", "tokens"];
 var only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? all;
 if (only.Except(all).FirstOrDefault() is { } unknown)
 {
@@ -59,6 +59,7 @@ foreach (var section in all.Where(only.Contains))
         "upsert" => await UpsertBench.RunAsync(options),
         "cache" => await CacheBench.RunAsync(options),
         "cleanup" => await CleanupBench.RunAsync(options),
+        "tokens" => await TokenBench.RunAsync(options),
         _ => await MigrateBench.RunAsync(options),
     };
     Console.WriteLine(text);

@@ -185,7 +185,7 @@ public sealed partial class TokenRepository(TeslaDbDatabase database)
         return new TeslaToken(
             key,
             reader.IsDBNull(5) ? null : reader.GetGuid(5),
-            secrets.Token.Clone(),
+            secrets.Token,
             reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
             reader.GetFieldValue<DateTimeOffset>(3),
             reader.GetFieldValue<DateTimeOffset>(4),

@@ -72,13 +72,14 @@ internal sealed class TokenProtector(TokenKeyring keyring)
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The secrets of a stored value: an envelope decrypted, a plain legacy row as it is.</summary>
+    /// <summary>The secrets of a stored value (detached from <paramref name="stored"/>'s document): an envelope
+    /// decrypted, a plain legacy row as it is.</summary>
     /// <exception cref="TokenKeyException">No key, the key id missing, a malformed, tampered or moved envelope.</exception>
     public TokenSecrets Open(string tokenKey, JsonElement stored)
     {
         if (!IsEnvelope(stored))
         {
-            return new TokenSecrets(stored);
+            return new TokenSecrets(stored.Clone());
         }
 
         var keyId = KeyIdOf(stored);
