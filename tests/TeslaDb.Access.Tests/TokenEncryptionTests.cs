@@ -119,14 +119,15 @@ public sealed class TokenEncryptionTests(AccessFixture fixture) : IClassFixture<
     [Fact]
     public async Task Rotation_old_key_still_decrypts_new_writes_use_the_first_key_and_a_wrong_key_under_the_same_id_fails()
     {
-        var old = TokenKeyring.Parse(TokenKeyring.GenerateEntry("old"));
+        // Another key under the same id "old": what a changed or mistyped key looks like.
+        var impostorRing = TokenKeyring.Parse(TokenKeyring.GenerateEntry("old"));
         var oldEntry = TokenKeyring.GenerateEntry("old");
         var newEntry = TokenKeyring.GenerateEntry("new");
         var oldRing = TokenKeyring.Parse(oldEntry);
         var rotatedRing = TokenKeyring.Parse($"{newEntry},{oldEntry}");
         await using var before = TeslaDbDatabase.Create(_db.ConnectionString, tokenKeys: oldRing);
         await using var after = TeslaDbDatabase.Create(_db.ConnectionString, tokenKeys: rotatedRing);
-        await using var impostor = TeslaDbDatabase.Create(_db.ConnectionString, tokenKeys: old);
+        await using var impostor = TeslaDbDatabase.Create(_db.ConnectionString, tokenKeys: impostorRing);
         var account = await fixture.Accounts.CreateAsync(Guid.NewGuid(), "Rotation", cancellationToken: Ct);
         var key = await new TokenRepository(before).StoreAsync(account.Id, TeslaSamples.Token(Access, Refresh), TimeSpan.FromHours(1), Ct);
 
@@ -158,7 +159,7 @@ public sealed class TokenEncryptionTests(AccessFixture fixture) : IClassFixture<
     {
         var a = TokenKeyring.GenerateEntry("a");
         var b = TokenKeyring.GenerateEntry("b");
-        Assert.Contains("'a' appears twice", Assert.Throws<TokenKeyException>(() => TokenKeyring.Parse($"{a},{a.Replace("a:", "a:", StringComparison.Ordinal)}")).Message, StringComparison.Ordinal);
+        Assert.Contains("'a' appears twice", Assert.Throws<TokenKeyException>(() => TokenKeyring.Parse($"{a},{TokenKeyring.GenerateEntry("a")}")).Message, StringComparison.Ordinal);
         var ring = TokenKeyring.Parse($" {b} , {a} ");
         Assert.Equal("b", ring.CurrentId);
         Assert.Equal(["b", "a"], ring.Ids);

@@ -27,9 +27,13 @@ internal static class TokenBench
         await using var access = TeslaDbDatabase.Create(db.ConnectionString, tokenKeys: keyring);
         var accounts = new TeslaAccountRepository(access);
         var tokens = new TokenRepository(access);
-        // Shaped like Tesla's answer: a ~1.2 KB JWT access token.
-        var jwt = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9." + Convert.ToBase64String(new byte[850]) + "." + Convert.ToBase64String(new byte[256]);
-        var token = JsonDocument.Parse($$"""{"access_token": "{{jwt}}", "refresh_token": "EU_{{Guid.NewGuid():N}}", "id_token": "{{jwt}}", "expires_in": 28800, "token_type": "Bearer", "scope": "openid offline_access vehicle_device_data"}""").RootElement;
+        // Shaped like Tesla's answer: a ~1.2 KB JWT access token. Random bytes, not zeros: a real token barely
+        // compresses, and a zero-filled one would let PostgreSQL keep the plain row compressed in line while the
+        // (incompressible) envelope goes to TOAST, flattering the plain anchor.
+        string Jwt() => "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9." + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(850)) + "." + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(256));
+        var jwt = Jwt();
+        var idToken = Jwt();
+        var token = JsonDocument.Parse($$"""{"access_token": "{{jwt}}", "refresh_token": "EU_{{Guid.NewGuid():N}}", "id_token": "{{idToken}}", "expires_in": 28800, "token_type": "Bearer", "scope": "openid offline_access vehicle_device_data"}""").RootElement;
         var encrypted = await accounts.CreateAsync(Guid.NewGuid(), "Encrypted");
         await tokens.StoreAsync(encrypted.Id, token, TimeSpan.FromHours(8));
         var plain = await accounts.CreateAsync(Guid.NewGuid(), "Plain");

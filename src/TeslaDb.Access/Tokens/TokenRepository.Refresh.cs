@@ -109,7 +109,14 @@ public sealed partial class TokenRepository
             try
             {
                 var outcome = await RefreshUnderLockAsync(due.Key, within, lockTimeout ?? DefaultLockTimeout, refresh, cancellationToken);
-                _ = outcome.Refreshed ? refreshed++ : fresh++;
+                if (outcome.Refreshed)
+                {
+                    refreshed++;
+                }
+                else
+                {
+                    fresh++;
+                }
             }
             catch (TokenReauthenticationRequiredException)
             {
