@@ -35,6 +35,9 @@ public static class ExitCodes
     /// <summary><c>schedule-cleanup</c>: pg_cron is not available; the message gives the external-cron alternative.</summary>
     public const int CronUnavailable = 10;
 
+    /// <summary><c>plan</c> / <c>lint</c>: a statement breaks a lint rule that its migration does not acknowledge.</summary>
+    public const int LintViolations = 12;
+
     /// <summary>Token verbs (<c>encrypt-tokens</c>): a row's key id is missing from TESLADB_TOKEN_KEYS, or a value does not
     /// decrypt (wrong key under that id, tampered). Missing TESLADB_TOKEN_KEYS is a usage error (2).</summary>
     public const int TokenKey = 13;
