@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TeslaDb.Access.Mapping;
+using TeslaDb.Access.Tokens.Protection;
 using TeslaDb.Connection;
 
 namespace TeslaDb.Access;
@@ -24,10 +25,11 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
 
     private readonly ILogger _logger;
 
-    private TeslaDbDatabase(NpgsqlDataSource dataSource, ILogger logger)
+    private TeslaDbDatabase(NpgsqlDataSource dataSource, ILogger logger, TokenKeyring tokenKeys)
     {
         DataSource = dataSource;
         _logger = logger;
+        TokenProtector = new TokenProtector(tokenKeys);
         Options = new DataOptions()
             .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => dataSource.CreateConnection())
             .UseMappingSchema(Mapping)
@@ -41,13 +43,22 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
 
     internal DataOptions Options { get; }
 
+    /// <summary>Seals and opens token values with the keyring this database was created with.</summary>
+    internal TokenProtector TokenProtector { get; }
+
+    /// <summary>The ids of the token keys (the encrypting one first); empty when tokens can be described but not read or stored.</summary>
+    public IReadOnlyList<string> TokenKeyIds => TokenProtector.Keyring.Ids;
+
     /// <summary>Told the text of every command a repository runs, named by its operation ("Vehicles.Upsert"),
     /// never with parameter values. Tests keep these as reviewed SQL baselines.</summary>
     internal Action<string, string>? CommandObserver { get; set; }
 
-    /// <summary>Builds the database access from a keyword connection string or a postgres:// URL.</summary>
+    /// <summary>Builds the database access from a keyword connection string or a postgres:// URL. Token values are
+    /// encrypted and decrypted with <paramref name="tokenKeys"/>, by default the keyring in TESLADB_TOKEN_KEYS
+    /// (without keys, tokens can be described and listed, not read or stored).</summary>
     /// <exception cref="ConnectionStringException">The connection string cannot be parsed.</exception>
-    public static TeslaDbDatabase Create(string connectionString, ILoggerFactory? loggerFactory = null)
+    /// <exception cref="Tokens.TokenKeyException">TESLADB_TOKEN_KEYS is malformed.</exception>
+    public static TeslaDbDatabase Create(string connectionString, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null)
     {
         var builder = TeslaDbConnectionString.Parse(connectionString);
         // timestamptz values are read and written as UTC instants whatever the server's or process's zone.
@@ -80,7 +91,7 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
         }
 
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        return new TeslaDbDatabase(dataSource, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"))
+        return new TeslaDbDatabase(dataSource, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"), tokenKeys ?? TokenKeyring.FromEnvironment())
         {
             Description = TeslaDbConnectionString.Describe(builder),
         };
@@ -113,7 +124,7 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
         }
     }
 
-    private void Observe(string operation, string sql)
+    internal void Observe(string operation, string sql)
     {
         if (_logger.IsEnabled(LogLevel.Debug))
         {

@@ -30,6 +30,8 @@ internal static class ErrorReport
                 return (ExitCodes.ChangedMigrations, $"{exception.Message} ('{MigrateCommand.Name} verify', then --allow-changed)");
             case TransactionPoolerException:
                 return (ExitCodes.TransactionPooler, exception.Message);
+            case Access.Tokens.TokenKeyException:
+                return (ExitCodes.TokenKey, exception.Message);
             case OperationCanceledException:
                 return (ExitCodes.Cancelled, "Cancelled; the migration in progress, if any, was rolled back.");
         }

@@ -42,6 +42,10 @@ public static class ExitCodes
     /// <summary><c>plan</c> / <c>lint</c>: a statement breaks a lint rule that its migration does not acknowledge.</summary>
     public const int LintViolations = 12;
 
+    /// <summary>Token verbs (<c>encrypt-tokens</c>): a row's key id is missing from TESLADB_TOKEN_KEYS, or a value does not
+    /// decrypt (wrong key under that id, tampered). Missing TESLADB_TOKEN_KEYS is a usage error (2).</summary>
+    public const int TokenKey = 13;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
     public const int Cancelled = 130;
 }

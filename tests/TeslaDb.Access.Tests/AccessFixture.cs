@@ -20,7 +20,7 @@ public sealed class AccessFixture : MigratedDatabaseFixture
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        _access = TeslaDbDatabase.Create(Database.ConnectionString);
+        _access = TeslaDbDatabase.Create(Database.ConnectionString, tokenKeys: TeslaSamples.Keys);
     }
 
     /// <summary>A new account of a new user, with <paramref name="vehicles"/> vehicles; returns the account and vehicle ids.</summary>

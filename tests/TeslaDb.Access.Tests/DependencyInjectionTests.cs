@@ -29,6 +29,24 @@ public sealed class DependencyInjectionTests(AccessFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Token_keys_from_the_options_encrypt_and_a_malformed_keyring_fails_at_registration()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var entry = Tokens.Protection.TokenKeyring.GenerateEntry("di-key");
+        await using var provider = new ServiceCollection().AddTeslaDb(o => { o.ConnectionString = fixture.Database.Url; o.TokenKeys = entry; }).BuildServiceProvider();
+        var account = await provider.GetRequiredService<TeslaAccountRepository>().CreateAsync(Guid.NewGuid(), "DI keys", cancellationToken: ct);
+
+        var key = await provider.GetRequiredService<TokenRepository>().StoreAsync(account.Id, TeslaSamples.Token("eyJ.di", "EU.di"), TimeSpan.FromHours(1), ct);
+
+        Assert.Equal(["di-key"], provider.GetRequiredService<TeslaDbDatabase>().TokenKeyIds);
+        Assert.Equal("di-key", await fixture.Database.ScalarAsync<string>("SELECT token_data ->> 'kid' FROM tokens WHERE key = @k", ("k", key)));
+        var bad = entry[..^8] + "=";
+        var error = Assert.Throws<TokenKeyException>(() => new ServiceCollection().AddTeslaDb(o => { o.ConnectionString = fixture.Database.Url; o.TokenKeys = bad; }));
+        Assert.Contains("'di-key'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(bad[7..], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_malformed_connection_string_fails_at_registration_without_echoing_the_password()
     {
         var error = Assert.Throws<ConnectionStringException>(() => new ServiceCollection().AddTeslaDb("postgresql://u:hunter2@/db"));

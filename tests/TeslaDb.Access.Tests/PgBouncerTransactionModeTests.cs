@@ -23,7 +23,7 @@ public sealed class PgBouncerTransactionModeTests(AccessFixture fixture) : IClas
         // As an app would connect: Npgsql's own pool in front of the pooler (more client connections than PgBouncer's
         // 4 server connections, so transactions really move between server connections).
         var connectionString = new NpgsqlConnectionStringBuilder(bouncer.ConnectionString) { Pooling = true, MaxPoolSize = Clients, MaxAutoPrepare = 0 }.ConnectionString;
-        await using var access = TeslaDbDatabase.Create(connectionString);
+        await using var access = TeslaDbDatabase.Create(connectionString, tokenKeys: TeslaSamples.Keys);
         var accounts = new Accounts.TeslaAccountRepository(access);
         var tokens = new Tokens.TokenRepository(access);
         var vehicles = new Vehicles.VehicleRepository(access);

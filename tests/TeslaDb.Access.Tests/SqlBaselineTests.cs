@@ -78,6 +78,9 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
         await fixture.Tokens.GetForAccountAsync(account.Id, ct);
         await fixture.Tokens.DescribeForAccountAsync(account.Id, ct);
         await fixture.Tokens.ListExpiringAsync(TimeSpan.FromHours(1), ct);
+        // A skew longer than the token's life forces the locked refresh path; then Tesla says login_required.
+        await fixture.Tokens.GetValidAccessTokenAsync(account.Id, (_, _) => Task.FromResult(TeslaSamples.Token("a2", "r2")), TimeSpan.FromDays(1), cancellationToken: ct);
+        await fixture.Tokens.RefreshExpiringAsync(TimeSpan.FromDays(2), (_, _) => throw new Tokens.TeslaLoginRequiredException(), cancellationToken: ct);
         await fixture.Tokens.DeleteAsync("user_token:none", ct);
         await fixture.Tokens.DeleteForAccountAsync(account.Id, ct);
 

@@ -32,6 +32,10 @@ internal static class TeslaSamples
          "charge_port_door_open": false, "timestamp": 1732526400123}
         """);
 
+    /// <summary>A token keyring of the test run's own (a fresh random key): tokens are stored encrypted.</summary>
+    public static readonly TeslaDb.Access.Tokens.Protection.TokenKeyring Keys =
+        TeslaDb.Access.Tokens.Protection.TokenKeyring.Parse(TeslaDb.Access.Tokens.Protection.TokenKeyring.GenerateEntry("test-1"));
+
     public static JsonElement Token(string access, string refresh) =>
         Parse($$"""{"access_token": "{{access}}", "refresh_token": "{{refresh}}", "id_token": "eyJ.id.token", "expires_in": 28800, "token_type": "Bearer"}""");
 

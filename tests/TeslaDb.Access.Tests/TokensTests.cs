@@ -18,7 +18,8 @@ public sealed class TokensTests(AccessFixture fixture) : IClassFixture<AccessFix
 
         Assert.Equal($"user_token:{account.SupabaseUserId}:{account.Id}", key);
         Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM tokens WHERE tesla_account_id = @a", ("a", account.Id)));
-        Assert.Equal("EU.second", await _db.ScalarAsync<string>("SELECT token_data ->> 'refresh_token' FROM tokens WHERE key = @k", ("k", key)));
+        Assert.Equal("test-1", await _db.ScalarAsync<string>("SELECT token_data ->> 'kid' FROM tokens WHERE key = @k", ("k", key)));
+        Assert.DoesNotContain("EU.second", await _db.ScalarAsync<string>("SELECT token_data::text FROM tokens WHERE key = @k", ("k", key)), StringComparison.Ordinal);
         var hoursLeft = await _db.ScalarAsync<double>("SELECT extract(epoch FROM expires_at - now())::float8 / 3600 FROM tokens WHERE key = @k", ("k", key));
         Assert.InRange(hoursLeft, 7.9, 8.0);
         var token = await fixture.Tokens.GetForAccountAsync(account.Id, Ct);

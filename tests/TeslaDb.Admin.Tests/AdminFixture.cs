@@ -3,6 +3,7 @@ using TeslaDb.Access;
 using TeslaDb.Access.Accounts;
 using TeslaDb.Access.Cache;
 using TeslaDb.Access.Tokens;
+using TeslaDb.Access.Tokens.Protection;
 using TeslaDb.Access.Vehicles;
 using TeslaDb.Admin.Core;
 using TeslaDb.TestSupport;
@@ -32,7 +33,8 @@ public sealed class AdminFixture : MigratedDatabaseFixture
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        _access = TeslaDbDatabase.Create(Database.ConnectionString);
+        // The fixture stores tokens (encrypted, so it needs a key); the console itself runs without one.
+        _access = TeslaDbDatabase.Create(Database.ConnectionString, tokenKeys: TokenKeyring.Parse(TokenKeyring.GenerateEntry("admin-test")));
     }
 
     public AdminSession Session(bool readOnly = false, int pageSize = 100) => AdminSession.Open(Database.Builder, readOnly, pageSize);

@@ -69,13 +69,36 @@ public sealed class NavigatorTests(AdminFixture fixture) : IClassFixture<AdminFi
         var line = await accounts.DetailAsync(0, ct);
         Assert.NotNull(line);
         Assert.Contains($"user_token:{seeded.Account.SupabaseUserId}:{seeded.Account.Id}", line, StringComparison.Ordinal);
-        Assert.Contains("access token present · refresh token present · values hidden", line, StringComparison.Ordinal);
+        Assert.Contains("access token present · refresh token present · values hidden · encrypted (key admin-test)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", line, StringComparison.Ordinal);
         Assert.DoesNotContain(AdminFixture.AccessToken, line, StringComparison.Ordinal);
         Assert.DoesNotContain(AdminFixture.RefreshToken, line, StringComparison.Ordinal);
 
         await accounts.ApplyFilterAsync(bare.Id.ToString(), ct);
         Assert.Equal("No token stored for this account.", await accounts.DetailAsync(0, ct));
+    }
+
+    [Fact]
+    public async Task Token_line_shows_a_plain_row_and_an_account_that_must_log_in_again_without_any_key()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var seeded = await fixture.SeedAccountAsync("relogin@example.com", vehicles: 1);
+        await fixture.Database.ExecuteAsync("UPDATE tokens SET login_required_at = now() WHERE tesla_account_id = @a", ("a", seeded.Account.Id));
+        var legacy = await fixture.Accounts.CreateAsync(Guid.NewGuid(), "Legacy", "legacy@example.com", ct);
+        await fixture.Database.ExecuteAsync(
+            "INSERT INTO tokens (key, token_data, expires_at) VALUES ('user_token:' || @a::text, '{\"access_token\": \"eyJhbGciOiJSUzI1NiJ9.PLAIN-SECRET\", \"refresh_token\": \"NA_PLAIN-SECRET\"}', now() + interval '1 hour')",
+            ("a", legacy.Id));
+        await using var session = fixture.Session(); // the console holds no token key
+        var accounts = new AccountsScreen(session);
+
+        await accounts.ApplyFilterAsync(seeded.Account.Id.ToString(), ct);
+        var marked = await accounts.DetailAsync(0, ct);
+        await accounts.ApplyFilterAsync(legacy.Id.ToString(), ct);
+        var plain = await accounts.DetailAsync(0, ct);
+
+        Assert.Contains("LOGIN REQUIRED since", marked, StringComparison.Ordinal);
+        Assert.Contains("access token present · refresh token present · values hidden · stored plain (run tesladb-migrate encrypt-tokens)", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRET", marked + plain, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,13 +5,13 @@ using TeslaDb.Benchmarks;
 using TeslaDb.Connection;
 
 // Usage: TeslaDb.Benchmarks <connection to a server where we may create a database> [--quick] [--out FILE]
-//                           [--only upsert,cache,cleanup,migrate,migrate-load] [--rows N] [--title TEXT]
+//                           [--only upsert,cache,cleanup,migrate,migrate-load,tokens] [--rows N] [--title TEXT]
 //        TeslaDb.Benchmarks <connection> --fluentmigrator-race
 //        TeslaDb.Benchmarks <connection to a database loaded by scripts/sample-data.sql> --admin-paging [--quick]
 // Each section creates its own database on the server and drops it afterwards.
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: TeslaDb.Benchmarks <connection string or URL> [--quick] [--out FILE] [--only upsert,cache,cleanup,migrate,migrate-load] [--rows N] [--title TEXT] | --fluentmigrator-race  (scripts/bench.sh runs it on a throwaway cluster)");
+    Console.Error.WriteLine("usage: TeslaDb.Benchmarks <connection string or URL> [--quick] [--out FILE] [--only upsert,cache,cleanup,migrate,migrate-load,tokens] [--rows N] [--title TEXT] | --fluentmigrator-race  (scripts/bench.sh runs it on a throwaway cluster)");
     return 2;
 }
 
@@ -40,7 +40,7 @@ var options = new BenchOptions(TeslaDbConnectionString.Parse(args[0]), args.Cont
 };
 var outFile = Option("--out");
 var title = Option("--title");
-string[] all = ["upsert", "cache", "cleanup", "migrate", "migrate-load"];
+string[] all = ["upsert", "cache", "cleanup", "migrate", "migrate-load", "tokens"];
 var only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? all;
 if (only.Except(all).FirstOrDefault() is { } unknown)
 {
@@ -63,6 +63,7 @@ foreach (var section in all.Where(only.Contains))
         "cache" => await CacheBench.RunAsync(options),
         "cleanup" => await CleanupBench.RunAsync(options),
         "migrate-load" => await MigrateUnderLoadBench.RunAsync(options),
+        "tokens" => await TokenBench.RunAsync(options),
         _ => await MigrateBench.RunAsync(options),
     };
     Console.WriteLine(text);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using TeslaDb.Access.Tokens.Protection;
 using TeslaDb.Access.Validation;
 
 namespace TeslaDb.Access.Tokens;
@@ -9,20 +10,36 @@ namespace TeslaDb.Access.Tokens;
 /// OAuth tokens of Tesla accounts (seed operation 2). Keys are <c>user_token:{supabase_user_id}:{tesla_account_id}</c>;
 /// the legacy forms <c>user_token:{tesla_account_id}</c> (the seed's Python sample) and
 /// <c>user_token:{supabase_user_id}</c> are still read. Nothing here deletes a token because it expired.
+/// Values are encrypted at rest (<see cref="TokenProtector"/>): stored under the database's current token key,
+/// read under any key of its keyring; plain legacy rows are read as they are and encrypted by their next write.
 /// </summary>
-public sealed class TokenRepository(TeslaDbDatabase database)
+public sealed partial class TokenRepository(TeslaDbDatabase database)
 {
-    private const string Columns = "t.key, t.token_data::text, t.expires_at, t.created_at, t.updated_at, t.tesla_account_id";
+    private const string Columns = "t.key, t.token_data::text, t.expires_at, t.created_at, t.updated_at, t.tesla_account_id, t.login_required_at";
 
+    // Whether an access / refresh token is present, without reading it: an envelope says so in clear, a plain row
+    // is looked into. The same expressions serve the console (no key) and the refresher's list.
+    private const string HasAccessToken =
+        "CASE WHEN t.token_data ? 'ct' THEN coalesce((t.token_data ->> 'has_access_token')::boolean, false) ELSE coalesce(t.token_data ->> 'access_token', '') <> '' END";
+
+    private const string HasRefreshToken =
+        "CASE WHEN t.token_data ? 'ct' THEN coalesce((t.token_data ->> 'has_refresh_token')::boolean, false) ELSE coalesce(t.token_data ->> 'refresh_token', '') <> '' END";
+
+    private const string KeyForAccountSql = "SELECT 'user_token:' || a.supabase_user_id || ':' || a.id FROM public.tesla_accounts a WHERE a.id = @account_id";
+
+    // The envelope is sealed in C# for a known key (the key is its associated data), so the account's key is
+    // read first; the INSERT checks it again against the account. Expiry is copied into the envelope in clear.
     private const string StoreSql = """
         INSERT INTO public.tokens (key, token_data, expires_at, tesla_account_id)
-        SELECT 'user_token:' || a.supabase_user_id || ':' || a.id, @token_data, now() + @ttl, a.id
+        SELECT @key, @token_data || jsonb_build_object('expires_at', now() + @ttl), now() + @ttl, a.id
           FROM public.tesla_accounts a
          WHERE a.id = @account_id
+           AND 'user_token:' || a.supabase_user_id || ':' || a.id = @key
         ON CONFLICT (key) DO UPDATE SET
             token_data = EXCLUDED.token_data,
             expires_at = EXCLUDED.expires_at,
-            tesla_account_id = EXCLUDED.tesla_account_id
+            tesla_account_id = EXCLUDED.tesla_account_id,
+            login_required_at = NULL
         RETURNING key
         """;
 
@@ -43,20 +60,22 @@ public sealed class TokenRepository(TeslaDbDatabase database)
 
     private const string DescribeForAccountSql = $"""
         SELECT t.key, t.tesla_account_id, t.expires_at, coalesce(t.expires_at <= now(), false),
-               coalesce(t.token_data ->> 'access_token', '') <> '', coalesce(t.token_data ->> 'refresh_token', '') <> '', t.updated_at
+               {HasAccessToken}, {HasRefreshToken}, t.updated_at,
+               CASE WHEN t.token_data ? 'ct' THEN t.token_data ->> 'kid' END, t.login_required_at
         {AccountTokenLookup}
         """;
 
-    private const string ExpiringSql = """
-        SELECT key, tesla_account_id, expires_at, coalesce(token_data ->> 'refresh_token', '') <> ''
-          FROM public.tokens
-         WHERE expires_at <= now() + @within
-         ORDER BY expires_at, key
+    private const string ExpiringSql = $"""
+        SELECT t.key, t.tesla_account_id, t.expires_at, {HasRefreshToken}, t.login_required_at
+          FROM public.tokens t
+         WHERE t.expires_at <= now() + @within
+         ORDER BY t.expires_at, t.key
         """;
 
-    /// <summary>Stores (or replaces) the token of an account, expiring after <paramref name="ttl"/> by the
-    /// database clock (seed operation 2). Returns its key.</summary>
+    /// <summary>Stores (or replaces) the token of an account, encrypted under the current token key, expiring after
+    /// <paramref name="ttl"/> by the database clock (seed operation 2). Clears a login-required mark. Returns its key.</summary>
     /// <exception cref="ArgumentException">No such account, a non-positive TTL, or a payload that is not a JSON object.</exception>
+    /// <exception cref="TokenKeyException">No token key is configured.</exception>
     public async Task<string> StoreAsync(Guid accountId, JsonElement tokenData, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         if (tokenData.ValueKind != JsonValueKind.Object)
@@ -65,15 +84,18 @@ public sealed class TokenRepository(TeslaDbDatabase database)
         }
 
         TeslaDbValidation.Ttl(ttl);
+        var key = await KeyForAccountAsync(accountId, cancellationToken);
+        var envelope = database.TokenProtector.Seal(key, new TokenSecrets(tokenData));
         await using var command = database.Command("Tokens.Store", StoreSql);
-        command.Parameters.Add(new NpgsqlParameter("token_data", NpgsqlDbType.Jsonb) { Value = tokenData.GetRawText() });
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = key });
+        command.Parameters.Add(new NpgsqlParameter("token_data", NpgsqlDbType.Jsonb) { Value = envelope });
         command.Parameters.Add(new NpgsqlParameter("ttl", NpgsqlDbType.Interval) { Value = ttl });
         command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
-        return await command.ExecuteScalarAsync(cancellationToken) as string
-               ?? throw new ArgumentException($"No Tesla account {accountId}: create the account before storing its token.", nameof(accountId));
+        return await command.ExecuteScalarAsync(cancellationToken) as string ?? throw NoAccount(accountId);
     }
 
-    /// <summary>The token of an account, under the current key or a legacy one; null when there is none.</summary>
+    /// <summary>The token of an account, under the current key or a legacy one, decrypted; null when there is none.</summary>
+    /// <exception cref="TokenKeyException">The row is encrypted under a key id the keyring lacks, or does not decrypt.</exception>
     public async Task<TeslaToken?> GetForAccountAsync(Guid accountId, CancellationToken cancellationToken = default)
     {
         await using var command = database.Command("Tokens.GetForAccount", GetForAccountSql);
@@ -82,8 +104,9 @@ public sealed class TokenRepository(TeslaDbDatabase database)
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    /// <summary>What an operator may see of an account's token (current or legacy key): key, expiry, and whether an
-    /// access and a refresh token are present. The values themselves are never read out of the database.</summary>
+    /// <summary>What an operator may see of an account's token (current or legacy key): key, expiry, whether an
+    /// access and a refresh token are present, the key id, a login-required mark. Needs no key; the values
+    /// themselves are never read out of the database.</summary>
     public async Task<TokenSummary?> DescribeForAccountAsync(Guid accountId, CancellationToken cancellationToken = default)
     {
         await using var command = database.Command("Tokens.DescribeForAccount", DescribeForAccountSql);
@@ -93,11 +116,15 @@ public sealed class TokenRepository(TeslaDbDatabase database)
             ? new TokenSummary(
                 reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
                 reader.GetBoolean(3), reader.GetBoolean(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6))
+            {
+                KeyId = reader.IsDBNull(7) ? null : reader.GetString(7),
+                LoginRequiredAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+            }
             : null;
     }
 
     /// <summary>Tokens whose access token expires within <paramref name="within"/> (or already has), soonest first:
-    /// what a refresher works through. Refresh tokens are single-use: refresh and store under a lock.</summary>
+    /// what a refresher works through (<see cref="RefreshExpiringAsync"/> does). No secrets in the result.</summary>
     public async Task<IReadOnlyList<TokenExpiry>> ListExpiringAsync(TimeSpan within, CancellationToken cancellationToken = default)
     {
         await using var command = database.Command("Tokens.ListExpiring", ExpiringSql);
@@ -110,7 +137,10 @@ public sealed class TokenRepository(TeslaDbDatabase database)
                 reader.GetString(0),
                 reader.IsDBNull(1) ? null : reader.GetGuid(1),
                 reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
-                reader.GetBoolean(3)));
+                reader.GetBoolean(3))
+            {
+                LoginRequiredAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            });
         }
 
         return list;
@@ -136,15 +166,31 @@ public sealed class TokenRepository(TeslaDbDatabase database)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private static TeslaToken Read(NpgsqlDataReader reader)
+    private async Task<string> KeyForAccountAsync(Guid accountId, CancellationToken cancellationToken)
     {
+        await using var command = database.Command("Tokens.KeyForAccount", KeyForAccountSql);
+        command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
+        return await command.ExecuteScalarAsync(cancellationToken) as string ?? throw NoAccount(accountId);
+    }
+
+    private static ArgumentException NoAccount(Guid accountId) =>
+        new($"No Tesla account {accountId}: create the account before storing its token.", nameof(accountId));
+
+    /// <summary>A row read with <see cref="Columns"/>, decrypted.</summary>
+    private TeslaToken Read(NpgsqlDataReader reader)
+    {
+        var key = reader.GetString(0);
         using var json = JsonDocument.Parse(reader.GetString(1));
+        var secrets = database.TokenProtector.Open(key, json.RootElement);
         return new TeslaToken(
-            reader.GetString(0),
+            key,
             reader.IsDBNull(5) ? null : reader.GetGuid(5),
-            json.RootElement.Clone(),
+            secrets.Token,
             reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
             reader.GetFieldValue<DateTimeOffset>(3),
-            reader.GetFieldValue<DateTimeOffset>(4));
+            reader.GetFieldValue<DateTimeOffset>(4),
+            TokenProtector.KeyIdOf(json.RootElement),
+            secrets.PreviousRefreshToken,
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
     }
 }

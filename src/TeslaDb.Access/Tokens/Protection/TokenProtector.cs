@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace TeslaDb.Access.Tokens.Protection;
+
+/// <summary>
+/// Seals token values into the envelope stored in <c>tokens.token_data</c>, and opens it:
+/// <code>{"v":1,"kid":"k1","n":"…","tag":"…","ct":"…","has_access_token":true,"has_refresh_token":true,"scope":"…",
+///  "token_type":"Bearer","expires_in":28800,"expires_at":"…"}</code>
+/// AES-256-GCM (the BCL's <see cref="AesGcm"/>), a random 12-byte nonce per value, a 16-byte tag. The associated
+/// data binds the version, the key id and the row's key: a ciphertext copied to another row, or relabelled with
+/// another key id, fails authentication. The fields after <c>ct</c> are not secret and stay readable in SQL, so
+/// expiry and presence checks (and the admin console) need no key. A row without <c>ct</c> is a plain legacy row
+/// (the seed's own INSERT) and is read as it is; the next write encrypts it.
+/// </summary>
+internal sealed class TokenProtector(TokenKeyring keyring)
+{
+    public const int Version = 1;
+    private const int NonceBytes = 12;
+    private const int TagBytes = 16;
+
+    public TokenKeyring Keyring { get; } = keyring;
+
+    public static bool IsEnvelope(JsonElement stored) =>
+        stored.ValueKind == JsonValueKind.Object && stored.TryGetProperty("ct", out _);
+
+    /// <summary>The key id of an envelope; null for a plain row.</summary>
+    public static string? KeyIdOf(JsonElement stored) =>
+        IsEnvelope(stored) && stored.TryGetProperty("kid", out var kid) && kid.ValueKind == JsonValueKind.String ? kid.GetString() : null;
+
+    /// <summary>The envelope (JSON text) of <paramref name="secrets"/> for the row <paramref name="tokenKey"/>, under the current key.</summary>
+    public string Seal(string tokenKey, TokenSecrets secrets)
+    {
+        var keyId = Keyring.CurrentId ?? throw new TokenKeyException(null,
+            $"Cannot store token {tokenKey}: no token key is configured. Set {TokenKeyring.EnvironmentVariable} (id:base64key; generate one with 'openssl rand -base64 32' or 'tesladb-migrate generate-token-key'), see docs/security.md.");
+        var plaintext = Plaintext(secrets);
+        var nonce = RandomNumberGenerator.GetBytes(NonceBytes);
+        var ciphertext = new byte[plaintext.Length];
+        var tag = new byte[TagBytes];
+        using (var aes = new AesGcm(Keyring.Key(keyId), TagBytes))
+        {
+            aes.Encrypt(nonce, plaintext, ciphertext, tag, AssociatedData(keyId, tokenKey));
+        }
+
+        CryptographicOperations.ZeroMemory(plaintext);
+        var buffer = new ArrayBufferWriter<byte>(ciphertext.Length * 2 + 256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("v", Version);
+            writer.WriteString("kid", keyId);
+            writer.WriteBase64String("n", nonce);
+            writer.WriteBase64String("tag", tag);
+            writer.WriteBase64String("ct", ciphertext);
+            writer.WriteBoolean("has_access_token", !string.IsNullOrEmpty(secrets.Text("access_token")));
+            writer.WriteBoolean("has_refresh_token", !string.IsNullOrEmpty(secrets.Text("refresh_token")));
+            foreach (var clear in (ReadOnlySpan<string>)["scope", "token_type", "expires_in"])
+            {
+                if (secrets.Token.ValueKind == JsonValueKind.Object && secrets.Token.TryGetProperty(clear, out var value)
+                    && value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                {
+                    writer.WritePropertyName(clear);
+                    value.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The secrets of a stored value (detached from <paramref name="stored"/>'s document): an envelope
+    /// decrypted, a plain legacy row as it is.</summary>
+    /// <exception cref="TokenKeyException">No key, the key id missing, a malformed, tampered or moved envelope.</exception>
+    public TokenSecrets Open(string tokenKey, JsonElement stored)
+    {
+        if (!IsEnvelope(stored))
+        {
+            return new TokenSecrets(stored.Clone());
+        }
+
+        var keyId = KeyIdOf(stored);
+        if (keyId is null || !stored.TryGetProperty("v", out var v) || !v.TryGetInt32(out var version) || version != Version)
+        {
+            throw new TokenKeyException(keyId, $"Token {tokenKey} holds an encrypted value this version cannot read (envelope version or key id missing or unknown, key id '{keyId ?? "none"}'); upgrade TeslaDb or store a new token.");
+        }
+
+        if (Keyring.IsEmpty)
+        {
+            throw new TokenKeyException(keyId, $"Token {tokenKey} is encrypted under key id '{keyId}' and no token key is configured: set {TokenKeyring.EnvironmentVariable} with key '{keyId}' (docs/security.md).");
+        }
+
+        if (!Keyring.Contains(keyId))
+        {
+            throw new TokenKeyException(keyId, $"Token {tokenKey} is encrypted under key id '{keyId}', which is not in the keyring ({string.Join(", ", Keyring.Ids)}): add key '{keyId}' back to {TokenKeyring.EnvironmentVariable}, or have the owner log in again.");
+        }
+
+        byte[] nonce, tag, ciphertext;
+        try
+        {
+            nonce = stored.GetProperty("n").GetBytesFromBase64();
+            tag = stored.GetProperty("tag").GetBytesFromBase64();
+            ciphertext = stored.GetProperty("ct").GetBytesFromBase64();
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw Damaged(tokenKey, keyId);
+        }
+
+        if (nonce.Length != NonceBytes || tag.Length != TagBytes)
+        {
+            throw Damaged(tokenKey, keyId);
+        }
+
+        var plaintext = new byte[ciphertext.Length];
+        try
+        {
+            using var aes = new AesGcm(Keyring.Key(keyId), TagBytes);
+            aes.Decrypt(nonce, ciphertext, tag, plaintext, AssociatedData(keyId, tokenKey));
+            return ReadPlaintext(plaintext, tokenKey, keyId);
+        }
+        catch (CryptographicException)
+        {
+            throw new TokenKeyException(keyId, $"Token {tokenKey} does not decrypt under key id '{keyId}': that key is not the one that encrypted it, or the stored value was altered or copied from another row. Restore the right key '{keyId}' or have the owner log in again.");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    private static TokenKeyException Damaged(string tokenKey, string keyId) =>
+        new(keyId, $"Token {tokenKey} holds a damaged encrypted value under key id '{keyId}' (a field is missing, truncated or not base64); have the owner log in again.");
+
+    // Version, key id and row key, so that neither the ciphertext nor its label can be moved.
+    private static byte[] AssociatedData(string keyId, string tokenKey) => Encoding.UTF8.GetBytes($"tesladb-token|v{Version}|{keyId}|{tokenKey}");
+
+    private static byte[] Plaintext(TokenSecrets secrets)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("token");
+            secrets.Token.WriteTo(writer);
+            if (secrets.PreviousRefreshToken is { } previous)
+            {
+                writer.WriteString("previous_refresh_token", previous);
+            }
+
+            if (secrets.RotatedAt is { } rotatedAt)
+            {
+                writer.WriteString("rotated_at", rotatedAt);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static TokenSecrets ReadPlaintext(byte[] plaintext, string tokenKey, string keyId)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(plaintext);
+            var root = document.RootElement;
+            return new TokenSecrets(
+                root.GetProperty("token").Clone(),
+                root.TryGetProperty("previous_refresh_token", out var previous) ? previous.GetString() : null,
+                root.TryGetProperty("rotated_at", out var rotatedAt) ? rotatedAt.GetDateTimeOffset() : null);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // Authenticated but not ours: never show what it holds.
+            throw Damaged(tokenKey, keyId);
+        }
+    }
+}
