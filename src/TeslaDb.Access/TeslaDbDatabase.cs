@@ -7,6 +7,7 @@ using LinqToDB.Mapping;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using TeslaDb.Access.Cache;
 using TeslaDb.Access.Mapping;
 using TeslaDb.Connection;
 
@@ -41,14 +42,33 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
 
     internal DataOptions Options { get; }
 
+    /// <summary>The cache's per-endpoint policies and timeouts.</summary>
+    internal TeslaCacheOptions CacheOptions { get; private init; } = new();
+
+    /// <summary>The fetches running in this process, one per (vehicle, endpoint): shared by every repository over
+    /// this database, as an app instance shares one data source.</summary>
+    internal SingleFlight CacheFlights { get; } = new();
+
     /// <summary>Told the text of every command a repository runs, named by its operation ("Vehicles.Upsert"),
     /// never with parameter values. Tests keep these as reviewed SQL baselines.</summary>
     internal Action<string, string>? CommandObserver { get; set; }
 
     /// <summary>Builds the database access from a keyword connection string or a postgres:// URL.</summary>
     /// <exception cref="ConnectionStringException">The connection string cannot be parsed.</exception>
-    public static TeslaDbDatabase Create(string connectionString, ILoggerFactory? loggerFactory = null)
+    public static TeslaDbDatabase Create(string connectionString, ILoggerFactory? loggerFactory = null) =>
+        Create(connectionString, new TeslaCacheOptions(), loggerFactory);
+
+    /// <summary>Builds the database access with the cache's policies (<see cref="TeslaCacheOptions"/>).</summary>
+    /// <exception cref="ConnectionStringException">The connection string cannot be parsed.</exception>
+    /// <exception cref="ArgumentException">The cache options are invalid.</exception>
+    public static TeslaDbDatabase Create(string connectionString, TeslaCacheOptions cacheOptions, ILoggerFactory? loggerFactory = null)
     {
+        ArgumentNullException.ThrowIfNull(cacheOptions);
+        if (cacheOptions.Problems() is [var first, ..])
+        {
+            throw new ArgumentException(first, nameof(cacheOptions));
+        }
+
         var builder = TeslaDbConnectionString.Parse(connectionString);
         // timestamptz values are read and written as UTC instants whatever the server's or process's zone.
         builder.Timezone = "UTC";
@@ -83,6 +103,7 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
         return new TeslaDbDatabase(dataSource, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"))
         {
             Description = TeslaDbConnectionString.Describe(builder),
+            CacheOptions = cacheOptions,
         };
     }
 
@@ -102,6 +123,13 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
     {
         Observe(operation, sql);
         return DataSource.CreateCommand(sql);
+    }
+
+    /// <summary>A command on a connection the caller holds (inside its transaction), reported as <paramref name="operation"/>.</summary>
+    internal NpgsqlCommand Command(string operation, string sql, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        Observe(operation, sql);
+        return new NpgsqlCommand(sql, connection, transaction);
     }
 
     private void OnLinqTrace(TraceInfo info)
