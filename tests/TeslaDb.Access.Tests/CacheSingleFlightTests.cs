@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Npgsql;
 using TeslaDb.Access.Cache;
 
 namespace TeslaDb.Access.Tests;
@@ -138,20 +137,12 @@ public sealed class CacheSingleFlightTests(AccessFixture fixture) : IClassFixtur
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM vehicle_data_cache WHERE vehicle_id = @v", ("v", vehicles[0])));
     }
 
-    private TeslaDbDatabase Instance(TeslaCacheOptions options) =>
-        // A pool of its own, kept small: CI runs test projects in parallel on one server.
-        TeslaDbDatabase.Create(new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { MaxPoolSize = 10 }.ConnectionString, options);
+    private TeslaDbDatabase Instance(TeslaCacheOptions options) => CacheTestInstances.Create(fixture, options);
 
     private async Task<long> WaitingAdvisoryLocksAsync() =>
         await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
 
-    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+    private static Task WaitUntilAsync(Func<bool> condition) => CacheTestInstances.WaitUntilAsync(condition);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(10, Ct);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => CacheTestInstances.WaitUntilAsync(condition);
 }
