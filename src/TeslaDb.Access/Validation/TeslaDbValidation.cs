@@ -50,7 +50,10 @@ public static partial class TeslaDbValidation
     /// any SQL, so that a bad payload can never fail at bind on a pooled connection (docs/reliability.md). The message
     /// never repeats the payload (it may be a token).
     /// </summary>
-    public static JsonElement Payload(JsonElement payload, string parameter = "payload")
+    public static JsonElement Payload(JsonElement payload, string parameter = "payload") => Payload(payload, parameter, MaxPayloadBytes);
+
+    /// <summary><see cref="Payload(JsonElement, string)"/> with another size limit (tests cannot build 256 MiB).</summary>
+    internal static JsonElement Payload(JsonElement payload, string parameter, int maxBytes)
     {
         if (payload.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
         {
@@ -58,9 +61,10 @@ public static partial class TeslaDbValidation
         }
 
         var text = payload.GetRawText();
-        if (text.Length > MaxPayloadBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(text) > MaxPayloadBytes)
+        // A char is at most 3 UTF-8 bytes: count the bytes only when the text might be over.
+        if (text.Length > maxBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(text) > maxBytes)
         {
-            throw new ArgumentException($"The payload is larger than jsonb's limit of {MaxPayloadBytes} bytes.", parameter);
+            throw new ArgumentException($"The payload is larger than jsonb's limit of {maxBytes} bytes.", parameter);
         }
 
         if (UnstorableText(text) is { } problem)
