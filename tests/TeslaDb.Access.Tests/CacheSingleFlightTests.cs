@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Npgsql;
 using TeslaDb.Access.Cache;
+using TeslaDb.TestSupport;
 
 namespace TeslaDb.Access.Tests;
 
@@ -71,6 +73,35 @@ public sealed class CacheSingleFlightTests(AccessFixture fixture) : IClassFixtur
                 await instance.DisposeAsync();
             }
         }
+    }
+
+    [Fact]
+    public async Task Across_instances_through_pgbouncer_in_transaction_mode_it_is_still_one_fetch()
+    {
+        var (account, vehicles) = await fixture.SeedAsync();
+        await using var bouncer = await PgBouncer.StartAsync(fixture.Database, "transaction");
+        // The lock is transaction-scoped: it holds although each transaction may run on another server connection.
+        var viaPooler = new NpgsqlConnectionStringBuilder(bouncer.ConnectionString) { Pooling = true, MaxPoolSize = 4, MaxAutoPrepare = 0 }.ConnectionString;
+        await using var first = TeslaDbDatabase.Create(viaPooler, new TeslaCacheOptions());
+        await using var second = TeslaDbDatabase.Create(viaPooler, new TeslaCacheOptions());
+        var fetches = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<JsonElement> Fetch(CancellationToken ct)
+        {
+            var n = Interlocked.Increment(ref fetches);
+            await release.Task.WaitAsync(ct);
+            return TeslaSamples.ChargeState(10 + n);
+        }
+
+        var readers = new[] { first, second }
+            .SelectMany(i => Enumerable.Range(0, 10).Select(_ => Task.Run(() => new VehicleCacheRepository(i).GetOrFetchAsync(new CacheRequest(account, vehicles[0], "charge_state"), Fetch, Ct), Ct)))
+            .ToArray();
+        await WaitUntilAsync(async () => Volatile.Read(ref fetches) == 1 && await WaitingAdvisoryLocksAsync() == 1);
+        release.SetResult();
+        var results = await Task.WhenAll(readers);
+
+        Assert.Equal(1, fetches);
+        Assert.All(results, r => Assert.Equal(11, r.Value.GetProperty("battery_level").GetInt32()));
     }
 
     [Fact]
