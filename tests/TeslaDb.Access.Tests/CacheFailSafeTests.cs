@@ -123,4 +123,23 @@ public sealed class CacheFailSafeTests(AccessFixture fixture) : IClassFixture<Ac
         // Given up: the stored response is still the old one.
         Assert.Null(await fixture.Cache.GetFreshAsync(vehicles[0], "vehicle_state", Ct));
     }
+
+    [Fact]
+    public async Task Cleanup_keeping_stale_rows_deletes_only_what_expired_before_the_window()
+    {
+        var (account, vehicles) = await fixture.SeedAsync(3);
+        await StoreExpiredAsync(fixture, account, vehicles[0], "charge_state", TeslaSamples.ChargeState(1), TimeSpan.FromMinutes(10));
+        await StoreExpiredAsync(fixture, account, vehicles[1], "charge_state", TeslaSamples.ChargeState(2), TimeSpan.FromHours(3));
+        await fixture.Cache.StoreAsync(account, vehicles[2], "charge_state", TeslaSamples.ChargeState(3), TimeSpan.FromHours(1), Ct);
+
+        var deleted = await fixture.Cache.CleanupExpiredAsync(TimeSpan.FromHours(1), Ct);
+        var stale = await fixture.Cache.GetOrFetchAsync(new CacheRequest(account, vehicles[0], "charge_state"), _ => throw new HttpRequestException("503"), Ct);
+
+        Assert.True(deleted >= 1);
+        Assert.Equal(new[] { vehicles[0], vehicles[2] }.Order(), (await fixture.Database.ScalarAsync<Guid[]>(
+            "SELECT array_agg(vehicle_id ORDER BY vehicle_id) FROM vehicle_data_cache WHERE tesla_account_id = @a", ("a", account))).Order());
+        Assert.True(stale.IsStale);
+        Assert.Equal(1, stale.Value.GetProperty("battery_level").GetInt32());
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => fixture.Cache.CleanupExpiredAsync(TimeSpan.FromSeconds(-1), Ct));
+    }
 }

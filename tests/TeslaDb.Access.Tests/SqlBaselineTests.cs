@@ -110,6 +110,7 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
         await fixture.Cache.PurgeEndpointAsync("drive_state", ct);
         await fixture.Cache.PurgeAccountAsync(account.Id, ct);
         await fixture.Cache.CleanupExpiredAsync(ct);
+        await fixture.Cache.CleanupExpiredAsync(TimeSpan.FromHours(1), ct);
         await fixture.Accounts.DeleteAsync(account.Id, ct);
     }
 }

@@ -273,6 +273,27 @@ public sealed partial class VehicleCacheRepository(TeslaDbDatabase database)
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>
+    /// Deletes the rows that expired more than <paramref name="keepStale"/> ago; returns how many went. The option for
+    /// apps that rely on fail-safe: <c>cleanup_expired_cache()</c> (kept as the seed defines it) deletes every expired
+    /// row, including those the cache would still serve as stale. Skips rows a writer holds, as the function does.
+    /// </summary>
+    public async Task<int> CleanupExpiredAsync(TimeSpan keepStale, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepStale, TimeSpan.Zero);
+        await using var command = database.Command("Cache.CleanupExpiredKeepingStale", """
+            WITH doomed AS (
+                SELECT id FROM public.vehicle_data_cache
+                 WHERE expires_at IS NOT NULL AND expires_at <= now() - @keep_stale
+                   FOR UPDATE SKIP LOCKED
+            )
+            DELETE FROM public.vehicle_data_cache c USING doomed WHERE c.id = doomed.id
+            """);
+        command.Parameters.Add(new NpgsqlParameter("keep_stale", NpgsqlDbType.Interval) { Value = keepStale });
+        command.CommandTimeout = 0; // millions of expired rows take their time
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     internal static void ValidateWrite(string endpointName, JsonElement response, TimeSpan? ttl)
     {
         TeslaDbValidation.Endpoint(endpointName);
