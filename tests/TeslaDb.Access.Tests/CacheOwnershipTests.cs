@@ -43,4 +43,32 @@ public sealed class CacheOwnershipTests(AccessFixture fixture) : IClassFixture<A
         Assert.Equal(0, fetches);
         Assert.Equal(77, (await fixture.Cache.GetFreshAsync(theirVehicles[0], "charge_state", Ct))!.Value.GetProperty("battery_level").GetInt32());
     }
+
+    [Fact]
+    public async Task A_caller_naming_another_accounts_vehicle_never_joins_that_accounts_running_fetch()
+    {
+        const string endpoint = "ownership_probe";
+        var (mine, _) = await fixture.SeedAsync();
+        var (theirs, theirVehicles) = await fixture.SeedAsync();
+        using var measurements = new CacheMeasurements(endpoint);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var owner = fixture.Cache.GetOrFetchAsync(new CacheRequest(theirs, theirVehicles[0], endpoint), async ct =>
+        {
+            started.SetResult();
+            await release.Task.WaitAsync(ct);
+            return TeslaSamples.Parse("""{"latitude": 48.85, "longitude": 2.35}""");
+        }, Ct);
+        await started.Task.WaitAsync(Ct);
+
+        // Not the owner's running fetch: its own, which waits for the owner's lock, then finds the vehicle is not its.
+        var intruder = fixture.Cache.GetOrFetchAsync(new CacheRequest(mine, theirVehicles[0], endpoint), _ => Task.FromResult(TeslaSamples.Parse("{}")), Ct);
+        await CacheTestInstances.WaitUntilAsync(async () => measurements.Count("tesladb.cache.coalesced_waits") > 0
+            || await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 1);
+        release.SetResult();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => intruder);
+        Assert.Equal(0, measurements.Count("tesladb.cache.coalesced_waits"));
+        Assert.Equal(48.85, (await owner).Value.GetProperty("latitude").GetDouble());
+    }
 }

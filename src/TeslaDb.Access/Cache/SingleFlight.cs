@@ -3,17 +3,18 @@ using System.Collections.Concurrent;
 namespace TeslaDb.Access.Cache;
 
 /// <summary>
-/// One running fetch per (vehicle, endpoint) in this process: the first caller starts it, later callers get the same
+/// One running fetch per (account, vehicle, endpoint) in this process (the account too, so that a caller naming a
+/// vehicle of another account never joins, and reads, that account's fetch): the first caller starts it, later callers get the same
 /// task. The fetch runs detached from every caller's cancellation, so a caller that gives up (soft timeout,
 /// cancellation) does not cancel it for the others, and its result is still stored.
 /// </summary>
 internal sealed class SingleFlight
 {
-    private readonly ConcurrentDictionary<(Guid Vehicle, string Endpoint), Task<CacheResult>> _running = new();
+    private readonly ConcurrentDictionary<(Guid Account, Guid Vehicle, string Endpoint), Task<CacheResult>> _running = new();
 
     /// <summary>The running fetch of <paramref name="key"/>, started with <paramref name="start"/> when there is
     /// none; <c>Started</c> tells whether this call started it.</summary>
-    public (Task<CacheResult> Flight, bool Started) Join((Guid Vehicle, string Endpoint) key, Func<Task<CacheResult>> start)
+    public (Task<CacheResult> Flight, bool Started) Join((Guid Account, Guid Vehicle, string Endpoint) key, Func<Task<CacheResult>> start)
     {
         while (true)
         {
@@ -31,7 +32,7 @@ internal sealed class SingleFlight
         }
     }
 
-    private async Task RunAsync((Guid, string) key, TaskCompletionSource<CacheResult> completion, Func<Task<CacheResult>> start)
+    private async Task RunAsync((Guid, Guid, string) key, TaskCompletionSource<CacheResult> completion, Func<Task<CacheResult>> start)
     {
         try
         {
@@ -45,7 +46,7 @@ internal sealed class SingleFlight
         }
         finally
         {
-            _running.TryRemove(new KeyValuePair<(Guid, string), Task<CacheResult>>(key, completion.Task));
+            _running.TryRemove(new KeyValuePair<(Guid, Guid, string), Task<CacheResult>>(key, completion.Task));
         }
     }
 }

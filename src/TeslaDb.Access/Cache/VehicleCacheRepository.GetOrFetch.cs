@@ -80,7 +80,7 @@ public sealed partial class VehicleCacheRepository
             var fallback = stored is not null && stored.Age <= policy.MaxStale ? stored : null;
             var retryAfter = database.CacheOptions.DefaultRetryAfter;
             var (flight, started) = database.CacheFlights.Join(
-                (request.VehicleId, request.EndpointName),
+                (request.TeslaAccountId, request.VehicleId, request.EndpointName),
                 () => new CacheFlight(database, request, policy, retryAfter, fetch).RunAsync());
             if (!started)
             {
