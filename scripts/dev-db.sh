@@ -7,6 +7,9 @@
 #   scripts/dev-db.sh status   say whether it runs, and where
 #   scripts/dev-db.sh url      print its postgresql:// URL (superuser postgres, with the generated password)
 #   scripts/dev-db.sh psql     open psql on it (extra arguments go to psql)
+#   scripts/dev-db.sh standby PRIMARY_DIR   create (pg_basebackup -R) and start a streaming standby of the cluster
+#                              in PRIMARY_DIR, in $TESLADB_DEV_DB_DIR (same password, its own port)
+#   scripts/dev-db.sh promote  promote this standby to a primary (pg_ctl promote)
 #
 # The cluster lives in $TESLADB_DEV_DB_DIR (default: .dev-db/ at the repository root, git-ignored).
 # It runs with fsync, synchronous_commit and full_page_writes off (fast tests); TESLADB_DEV_DB_DURABLE=1 at creation
@@ -117,6 +120,32 @@ start() {
   say "running at 127.0.0.1:$p (data in $data)"
 }
 
+# A streaming standby of another dev-db cluster: a base backup with -R (standby.signal and primary_conninfo),
+# then the same start as a primary on a port of its own.
+standby() {
+  local primary=${1:-}
+  [ -n "$primary" ] && [ -f "$primary/port" ] || die "standby: give the folder of a running dev-db cluster (its TESLADB_DEV_DB_DIR)"
+  ensure_binaries
+  if is_running; then say "already running at 127.0.0.1:$(port)"; return 0; fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$dir"
+    cp "$primary/password" "$dir/password"
+    chmod 600 "$dir/password"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir" "$dir/password"; chmod 700 "$dir"; fi
+    as_owner env PGPASSWORD="$(password)" "$bindir/pg_basebackup" -D "$data" -R -X stream -c fast \
+      -h 127.0.0.1 -p "$(cat "$primary/port")" -U postgres >"$dir/basebackup.log" 2>&1 \
+      || { cat "$dir/basebackup.log" >&2; die "pg_basebackup failed"; }
+    printf "unix_socket_directories = '%s'\n" "$dir" >>"$data/postgresql.conf"
+  fi
+  start
+}
+
+promote() {
+  is_running || die "not running"
+  as_owner "$bindir/pg_ctl" -D "$data" -w -t 60 promote >/dev/null
+  say "promoted: 127.0.0.1:$(port) is a primary"
+}
+
 stop() {
   [ -n "$bindir" ] || return 0
   if is_running; then
@@ -128,6 +157,8 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  standby) standby "${2:-}" ;;
+  promote) promote ;;
   destroy) stop; rm -rf "$dir"; say "deleted $dir" ;;
   status)
     if [ -n "$bindir" ] && is_running; then say "running at 127.0.0.1:$(port) (data in $data)"; else say "not running"; exit 3; fi ;;
@@ -140,6 +171,6 @@ case "${1:-}" in
     # Through libpq's environment, so that psql's own -d/-U/-c options still work.
     PGHOST=127.0.0.1 PGPORT=$(port) PGUSER=postgres PGPASSWORD=$(password) PGDATABASE=${PGDATABASE:-postgres} exec psql "$@" ;;
   *)
-    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2 ;;
 esac

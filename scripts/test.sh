@@ -62,6 +62,17 @@ read -r passed failed skipped total < <(
     { for (i = 1; i <= NF; i++) { split($i, kv, "=");  gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
     END { printf "%d %d %d %d\n", c["passed"], c["failed"], c["notExecuted"], c["total"] }')
 passed=$((passed + e2e_passed)) failed=$((failed + e2e_failed)) total=$((total + e2e_passed + e2e_failed))
+# Name every failed test with the first lines of its message: the results folder is deleted on exit.
+cat "$results"/*.trx 2>/dev/null | awk '
+  BEGIN { RS = "<UnitTestResult " }
+  /outcome="Failed"/ {
+    name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name); gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
+    msg = ""
+    if (match($0, /<Message>[^<]*<\/Message>/)) { msg = substr($0, RSTART + 9, RLENGTH - 19) }
+    gsub(/&lt;/, "<", msg); gsub(/&gt;/, ">", msg); gsub(/&quot;/, "\"", msg); gsub(/&apos;/, "\047", msg); gsub(/&amp;/, "\\&", msg)
+    split(msg, lines, "\n"); text = lines[1]; for (i = 2; i <= 6 && i in lines; i++) text = text "\n      " lines[i]
+    printf "FAILED %s\n      %s\n", name, text
+  }' >&2
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$total" -eq 0 ]; then
   echo "test.sh: no test ran" >&2

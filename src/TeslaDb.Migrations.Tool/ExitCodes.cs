@@ -35,6 +35,9 @@ public static class ExitCodes
     /// <summary><c>schedule-cleanup</c>: pg_cron is not available; the message gives the external-cron alternative.</summary>
     public const int CronUnavailable = 10;
 
+    /// <summary><c>plan</c> / <c>lint</c>: a statement breaks a lint rule that its migration does not acknowledge.</summary>
+    public const int LintViolations = 12;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
     public const int Cancelled = 130;
 }

@@ -67,8 +67,8 @@ public sealed class PrivateCluster : IAsyncDisposable
     private static string[] AsOwner(string[] command) =>
         Environment.UserName == "root" ? ["runuser", "-u", "postgres", "--", .. command] : command;
 
-    private static Task<string> DevDbAsync(string directory, string verb, bool durable = false) =>
-        RunAsync([Path.Combine(RepositoryFiles.Root, "scripts", "dev-db.sh"), verb], directory, durable);
+    internal static Task<string> DevDbAsync(string directory, string verb, bool durable = false, params string[] arguments) =>
+        RunAsync([Path.Combine(RepositoryFiles.Root, "scripts", "dev-db.sh"), verb, .. arguments], directory, durable);
 
     private static async Task<string> RunAsync(string[] command, string? devDbDirectory, bool durable = false)
     {

@@ -45,6 +45,15 @@ internal static partial class DataLossCheck
         return losses;
     }
 
+    /// <summary>Whether <see cref="FindAsync"/> would check this table (or this column of it) in
+    /// <paramref name="statement"/>: the lint (rule TDB008) flags the drops in a Down that it would miss.</summary>
+    internal static bool Sees(string statement, string schema, string table, string? column)
+    {
+        var matches = column is null ? DropTable().Matches(statement) : DropColumn().Matches(statement);
+        return matches.Any(m => m.Groups["schema"].Value == schema && m.Groups["table"].Value == table
+            && (column is null || m.Groups["column"].Value == column));
+    }
+
     private static string Quote(params string[] parts) => string.Join('.', parts.Select(p => "\"" + p.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
 
     private static async Task<bool> HasAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

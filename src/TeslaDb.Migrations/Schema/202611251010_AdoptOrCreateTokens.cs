@@ -1,4 +1,5 @@
 using FluentMigrator;
+using TeslaDb.Migrations.Plan;
 
 namespace TeslaDb.Migrations.Schema;
 
@@ -11,7 +12,17 @@ namespace TeslaDb.Migrations.Schema;
 /// Down removes only what Up added to the table and never drops it, even when Up created it: the tokens stored
 /// since (OAuth refresh tokens, which cannot be fetched again) must survive a rollback.
 /// </remarks>
+/// <remarks>
+/// Written before the runner could build indexes concurrently; applied on every existing database, so its SQL cannot
+/// change (the checksum would flag it). Its two lint findings are acknowledged rather than fixed.
+/// </remarks>
 [Migration(202611251010, "Adopt or create tokens, link tokens to tesla_accounts")]
+[LintAllow("TDB001",
+    "the adopted tokens table holds a few OAuth rows per Tesla account, so the build under SHARE is short; applied everywhere already, its SQL is frozen by its checksum",
+    Table = "public.tokens")]
+[LintAllow("TDB003",
+    "tesla_account_id is added empty by the statement before, so validation reads the small tokens table and checks no row; applied everywhere already, its SQL is frozen by its checksum",
+    Table = "public.tokens")]
 public sealed class AdoptOrCreateTokens : Migration
 {
     public override void Up()
