@@ -7,6 +7,7 @@ using LinqToDB.Mapping;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using TeslaDb.Access.Cache;
 using TeslaDb.Access.Mapping;
 using TeslaDb.Access.Tokens.Protection;
 using TeslaDb.Connection;
@@ -49,6 +50,13 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
     /// <summary>The ids of the token keys (the encrypting one first); empty when tokens can be described but not read or stored.</summary>
     public IReadOnlyList<string> TokenKeyIds => TokenProtector.Keyring.Ids;
 
+    /// <summary>The cache's per-endpoint policies and timeouts.</summary>
+    internal TeslaCacheOptions CacheOptions { get; private init; } = new();
+
+    /// <summary>The fetches running in this process, one per (vehicle, endpoint): shared by every repository over
+    /// this database, as an app instance shares one data source.</summary>
+    internal SingleFlight CacheFlights { get; } = new();
+
     /// <summary>Told the text of every command a repository runs, named by its operation ("Vehicles.Upsert"),
     /// never with parameter values. Tests keep these as reviewed SQL baselines.</summary>
     internal Action<string, string>? CommandObserver { get; set; }
@@ -58,8 +66,22 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
     /// (without keys, tokens can be described and listed, not read or stored).</summary>
     /// <exception cref="ConnectionStringException">The connection string cannot be parsed.</exception>
     /// <exception cref="Tokens.TokenKeyException">TESLADB_TOKEN_KEYS is malformed.</exception>
-    public static TeslaDbDatabase Create(string connectionString, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null)
+    public static TeslaDbDatabase Create(string connectionString, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null) =>
+        Create(connectionString, new TeslaCacheOptions(), loggerFactory, tokenKeys);
+
+    /// <summary>Builds the database access with the cache's policies (<see cref="TeslaCacheOptions"/>).</summary>
+    /// <exception cref="ConnectionStringException">The connection string cannot be parsed.</exception>
+    /// <exception cref="ArgumentException">The cache options are invalid.</exception>
+    /// <exception cref="Tokens.TokenKeyException">TESLADB_TOKEN_KEYS is malformed.</exception>
+    public static TeslaDbDatabase Create(
+        string connectionString, TeslaCacheOptions cacheOptions, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null)
     {
+        ArgumentNullException.ThrowIfNull(cacheOptions);
+        if (cacheOptions.Problems() is [var first, ..])
+        {
+            throw new ArgumentException(first, nameof(cacheOptions));
+        }
+
         var builder = TeslaDbConnectionString.Parse(connectionString);
         // timestamptz values are read and written as UTC instants whatever the server's or process's zone.
         builder.Timezone = "UTC";
@@ -94,6 +116,7 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
         return new TeslaDbDatabase(dataSource, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"), tokenKeys ?? TokenKeyring.FromEnvironment())
         {
             Description = TeslaDbConnectionString.Describe(builder),
+            CacheOptions = cacheOptions,
         };
     }
 
@@ -113,6 +136,13 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
     {
         Observe(operation, sql);
         return DataSource.CreateCommand(sql);
+    }
+
+    /// <summary>A command on a connection the caller holds (inside its transaction), reported as <paramref name="operation"/>.</summary>
+    internal NpgsqlCommand Command(string operation, string sql, NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        Observe(operation, sql);
+        return new NpgsqlCommand(sql, connection, transaction);
     }
 
     private void OnLinqTrace(TraceInfo info)

@@ -99,6 +99,8 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
         await fixture.Cache.StoreManyAsync([new CacheWrite(account.Id, vehicle, "climate_state", TeslaSamples.Parse("{}"), null)], ct);
         await fixture.Cache.GetFreshAsync(vehicle, "charge_state", ct);
         await fixture.Cache.GetOrFetchAsync(account.Id, vehicle, "drive_state", TimeSpan.FromMinutes(1), _ => Task.FromResult(TeslaSamples.Parse("{}")), ct);
+        await Assert.ThrowsAsync<TeslaRateLimitedException>(() => fixture.Cache.GetOrFetchAsync(
+            new CacheRequest(account.Id, vehicle, "vehicle_state"), _ => throw new TeslaRateLimitedException(TimeSpan.FromSeconds(1)), ct));
         var page = await fixture.Cache.BrowseAsync(CacheFilter.All, null, 1, ct);
         await fixture.Cache.BrowseAsync(new CacheFilter(account.Id, vehicle, "charge_state", ExpiredOnly: true), page.NextAfter, 10, ct);
         await fixture.Cache.GetAsync(page.Items[0].Id, ct);
@@ -111,6 +113,7 @@ public sealed class SqlBaselineTests(AccessFixture fixture) : IClassFixture<Acce
         await fixture.Cache.PurgeEndpointAsync("drive_state", ct);
         await fixture.Cache.PurgeAccountAsync(account.Id, ct);
         await fixture.Cache.CleanupExpiredAsync(ct);
+        await fixture.Cache.CleanupExpiredAsync(TimeSpan.FromHours(1), ct);
         await fixture.Accounts.DeleteAsync(account.Id, ct);
     }
 }

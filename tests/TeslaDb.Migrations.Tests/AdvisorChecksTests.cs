@@ -56,7 +56,7 @@ public sealed class AdvisorChecksTests(SupabaseDatabaseFixture fixture) : IClass
         async Task<string[]> Find(string lint) =>
             await plain.ScalarAsync<string[]>($"SELECT coalesce(array_agg(x::text ORDER BY x::text), '{{}}') FROM ({lints[lint]}) AS found(x)");
 
-        Assert.Equal(["tesla_accounts", "tokens", "vehicle_data_cache", "vehicle_notes", "vehicles"], await Find("rls_disabled_in_public"));
+        Assert.Equal(["tesla_accounts", "tesla_api_backoff", "tokens", "vehicle_data_cache", "vehicle_notes", "vehicles"], await Find("rls_disabled_in_public"));
         Assert.Equal(["bare"], await Find("auth_rls_initplan"));
         Assert.Equal(["vehicle_notes_vehicle_id_fkey"], await Find("unindexed_foreign_keys"));
     }

@@ -10,11 +10,14 @@ namespace TeslaDb.Access.Cache;
 /// The TTL cache of endpoint responses (seed operations 5 and 6), plus what an operator needs: browsing, statistics,
 /// purges and cleanup. Freshness is always decided by the database clock; a null expiry never expires.
 /// </summary>
-public sealed class VehicleCacheRepository(TeslaDbDatabase database)
+public sealed partial class VehicleCacheRepository(TeslaDbDatabase database)
 {
+    // Through the vehicles table: a row naming a vehicle of another account inserts nothing (and is refused).
     internal const string StoreSql = """
         INSERT INTO public.vehicle_data_cache (tesla_account_id, vehicle_id, endpoint_name, response_data, expires_at)
-        VALUES (@account_id, @vehicle_id, @endpoint_name, @response_data, now() + @ttl)
+        SELECT v.tesla_account_id, v.id, @endpoint_name, @response_data, now() + @ttl
+          FROM public.vehicles v
+         WHERE v.id = @vehicle_id AND v.tesla_account_id = @account_id
         ON CONFLICT (vehicle_id, endpoint_name) DO UPDATE SET
             tesla_account_id = EXCLUDED.tesla_account_id,
             response_data = EXCLUDED.response_data,
@@ -22,11 +25,18 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
             last_fetched_at = now()
         """;
 
+    // All or nothing: when any row names a vehicle of another account, no row is written (and the call is refused).
     internal const string StoreManySql = """
+        WITH input AS (
+            SELECT * FROM unnest(@account_ids, @vehicle_ids, @endpoint_names, @response_data, @ttls)
+                       AS i (tesla_account_id, vehicle_id, endpoint_name, response_data, ttl)
+        )
         INSERT INTO public.vehicle_data_cache (tesla_account_id, vehicle_id, endpoint_name, response_data, expires_at)
-        SELECT v.tesla_account_id, v.vehicle_id, v.endpoint_name, v.response_data, now() + v.ttl
-          FROM unnest(@account_ids, @vehicle_ids, @endpoint_names, @response_data, @ttls)
-               AS v (tesla_account_id, vehicle_id, endpoint_name, response_data, ttl)
+        SELECT i.tesla_account_id, i.vehicle_id, i.endpoint_name, i.response_data, now() + i.ttl
+          FROM input i
+         WHERE NOT EXISTS (
+                SELECT 1 FROM input x
+                 WHERE NOT EXISTS (SELECT 1 FROM public.vehicles v WHERE v.id = x.vehicle_id AND v.tesla_account_id = x.tesla_account_id))
         ON CONFLICT (vehicle_id, endpoint_name) DO UPDATE SET
             tesla_account_id = EXCLUDED.tesla_account_id,
             response_data = EXCLUDED.response_data,
@@ -46,16 +56,27 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
     /// <paramref name="ttl"/> by the database clock; null never expires.</summary>
     public async Task StoreAsync(Guid accountId, Guid vehicleId, string endpointName, JsonElement response, TimeSpan? ttl, CancellationToken cancellationToken = default)
     {
-        Validate(endpointName, response, ttl);
+        ValidateWrite(endpointName, response, ttl);
         await using var command = database.Command("Cache.Store", StoreSql);
+        AddStoreParameters(command, accountId, vehicleId, endpointName, response, ttl);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw NotTheAccountsVehicle(accountId, vehicleId);
+        }
+    }
+
+    internal static void AddStoreParameters(NpgsqlCommand command, Guid accountId, Guid vehicleId, string endpointName, JsonElement response, TimeSpan? ttl)
+    {
         var p = command.Parameters;
         p.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
         p.Add(new NpgsqlParameter("vehicle_id", NpgsqlDbType.Uuid) { Value = vehicleId });
         p.Add(new NpgsqlParameter("endpoint_name", NpgsqlDbType.Text) { Value = endpointName });
         p.Add(new NpgsqlParameter("response_data", NpgsqlDbType.Jsonb) { Value = response.GetRawText() });
         p.Add(new NpgsqlParameter("ttl", NpgsqlDbType.Interval) { Value = ttl.HasValue ? ttl.Value : DBNull.Value });
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private static ArgumentException NotTheAccountsVehicle(Guid accountId, Guid vehicleId) =>
+        new($"Vehicle {vehicleId} is not a vehicle of account {accountId}: nothing was stored.", "vehicleId");
 
     /// <summary>Stores many responses in one round trip; a repeated (vehicle, endpoint) counts once, the last winning.</summary>
     public async Task StoreManyAsync(IEnumerable<CacheWrite> writes, CancellationToken cancellationToken = default)
@@ -64,7 +85,7 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
         var byKey = new SortedDictionary<(Guid, string), CacheWrite>();
         foreach (var write in writes)
         {
-            Validate(write.EndpointName, write.Response, write.Ttl);
+            ValidateWrite(write.EndpointName, write.Response, write.Ttl);
             byKey[(write.VehicleId, write.EndpointName)] = write;
         }
 
@@ -82,7 +103,10 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
         p.Add(new NpgsqlParameter("endpoint_names", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.EndpointName).ToArray() });
         p.Add(new NpgsqlParameter("response_data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { Value = rows.Select(r => r.Response.GetRawText()).ToArray() });
         p.Add(new NpgsqlParameter("ttls", NpgsqlDbType.Array | NpgsqlDbType.Interval) { Value = rows.Select(r => r.Ttl).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) < rows.Count)
+        {
+            throw new ArgumentException("A write names a vehicle that is not a vehicle of its account: nothing was stored.", nameof(writes));
+        }
     }
 
     /// <summary>The vehicle's response for the endpoint if it has not expired, else null (seed operation 6).</summary>
@@ -93,24 +117,6 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
         command.Parameters.Add(new NpgsqlParameter("vehicle_id", NpgsqlDbType.Uuid) { Value = vehicleId });
         command.Parameters.Add(new NpgsqlParameter("endpoint_name", NpgsqlDbType.Text) { Value = endpointName });
         return await command.ExecuteScalarAsync(cancellationToken) is string json ? Json.Parse(json) : null;
-    }
-
-    /// <summary>
-    /// The fresh cached response, or else the result of <paramref name="fetch"/> (the caller's call to Tesla), stored
-    /// with <paramref name="ttl"/> and returned: one call for an app. Two callers missing at once both fetch.
-    /// </summary>
-    public async Task<JsonElement> GetOrFetchAsync(
-        Guid accountId, Guid vehicleId, string endpointName, TimeSpan? ttl, Func<CancellationToken, Task<JsonElement>> fetch, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(fetch);
-        if (await GetFreshAsync(vehicleId, endpointName, cancellationToken) is { } cached)
-        {
-            return cached;
-        }
-
-        var fetched = await fetch(cancellationToken);
-        await StoreAsync(accountId, vehicleId, endpointName, fetched, ttl, cancellationToken);
-        return fetched;
     }
 
     /// <summary>One row with its payload (an operator reading the JSON); null when it is gone.</summary>
@@ -267,7 +273,28 @@ public sealed class VehicleCacheRepository(TeslaDbDatabase database)
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private static void Validate(string endpointName, JsonElement response, TimeSpan? ttl)
+    /// <summary>
+    /// Deletes the rows that expired more than <paramref name="keepStale"/> ago; returns how many went. The option for
+    /// apps that rely on fail-safe: <c>cleanup_expired_cache()</c> (kept as the seed defines it) deletes every expired
+    /// row, including those the cache would still serve as stale. Skips rows a writer holds, as the function does.
+    /// </summary>
+    public async Task<int> CleanupExpiredAsync(TimeSpan keepStale, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepStale, TimeSpan.Zero);
+        await using var command = database.Command("Cache.CleanupExpiredKeepingStale", """
+            WITH doomed AS (
+                SELECT id FROM public.vehicle_data_cache
+                 WHERE expires_at IS NOT NULL AND expires_at <= now() - @keep_stale
+                   FOR UPDATE SKIP LOCKED
+            )
+            DELETE FROM public.vehicle_data_cache c USING doomed WHERE c.id = doomed.id
+            """);
+        command.Parameters.Add(new NpgsqlParameter("keep_stale", NpgsqlDbType.Interval) { Value = keepStale });
+        command.CommandTimeout = 0; // millions of expired rows take their time
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    internal static void ValidateWrite(string endpointName, JsonElement response, TimeSpan? ttl)
     {
         TeslaDbValidation.Endpoint(endpointName);
         TeslaDbValidation.Payload(response, nameof(response));

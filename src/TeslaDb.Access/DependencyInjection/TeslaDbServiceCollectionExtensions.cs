@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using TeslaDb.Access.Accounts;
 using TeslaDb.Access.Cache;
 using TeslaDb.Access.Tokens;
@@ -9,7 +11,7 @@ using TeslaDb.Access.Vehicles;
 
 namespace TeslaDb.Access.DependencyInjection;
 
-/// <summary>Options of <see cref="TeslaDbServiceCollectionExtensions.AddTeslaDb(IServiceCollection, Action{TeslaDbOptions})"/>.</summary>
+/// <summary>Options of <c>AddTeslaDb</c>: configuration section <c>TeslaDb</c> (<c>ConnectionString</c>, <c>Cache</c>).</summary>
 public sealed class TeslaDbOptions
 {
     /// <summary>An Npgsql keyword string or a postgres:// URL.</summary>
@@ -18,6 +20,9 @@ public sealed class TeslaDbOptions
     /// <summary>The token keyring, <c>id:base64key[,id:base64key…]</c> (the first encrypts, all decrypt); when null,
     /// the environment variable TESLADB_TOKEN_KEYS. Without keys tokens can be described, not read or stored.</summary>
     public string? TokenKeys { get; set; }
+
+    /// <summary>The cache's per-endpoint policies and timeouts (section <c>TeslaDb:Cache</c>).</summary>
+    public TeslaCacheOptions Cache { get; set; } = new();
 }
 
 public static class TeslaDbServiceCollectionExtensions
@@ -29,17 +34,52 @@ public static class TeslaDbServiceCollectionExtensions
         return services.AddTeslaDb(o => o.ConnectionString = connectionString);
     }
 
+    /// <summary>Registers the database and repositories from code; the options are checked now (a malformed
+    /// connection string or invalid cache option fails at start-up, not at the first query).</summary>
     public static IServiceCollection AddTeslaDb(this IServiceCollection services, Action<TeslaDbOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         var options = new TeslaDbOptions();
         configure(options);
-        // Parsed now: a malformed connection string fails at start-up, not at the first query.
+        // Parsed now: a malformed connection string fails at registration with its own exception, not at the first query.
         _ = TeslaDb.Connection.TeslaDbConnectionString.Parse(options.ConnectionString);
+        if (new TeslaDbOptionsValidator().Validate(null, options) is { Failed: true } failure)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(TeslaDbOptions), failure.Failures);
+        }
+
         // Likewise the keyring: 32-byte keys, unique ids, checked before the app serves anything.
-        var keys = options.TokenKeys is null ? TokenKeyring.FromEnvironment() : TokenKeyring.Parse(options.TokenKeys);
-        services.TryAddSingleton(sp => TeslaDbDatabase.Create(options.ConnectionString, sp.GetService<ILoggerFactory>(), keys));
+        _ = Keyring(options);
+        services.AddOptions<TeslaDbOptions>().Configure(configure);
+        return services.AddTeslaDbServices();
+    }
+
+    /// <summary>
+    /// Registers the database and repositories from configuration (<c>configuration.GetSection("TeslaDb")</c>):
+    /// <c>IOptions&lt;TeslaDbOptions&gt;</c> bound to it and validated when the host starts (<c>ValidateOnStart</c>),
+    /// each problem one line naming the setting.
+    /// </summary>
+    public static IServiceCollection AddTeslaDb(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TeslaDbOptions>().Bind(configuration).ValidateOnStart();
+        return services.AddTeslaDbServices();
+    }
+
+    /// <summary>The token keyring of <paramref name="options"/>, else of TESLADB_TOKEN_KEYS.</summary>
+    internal static TokenKeyring Keyring(TeslaDbOptions options) =>
+        options.TokenKeys is null ? TokenKeyring.FromEnvironment() : TokenKeyring.Parse(options.TokenKeys);
+
+    private static IServiceCollection AddTeslaDbServices(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TeslaDbOptions>, TeslaDbOptionsValidator>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<TeslaDbOptions>>().Value;
+            return TeslaDbDatabase.Create(options.ConnectionString, options.Cache, sp.GetService<ILoggerFactory>(), Keyring(options));
+        });
         services.TryAddSingleton<TeslaAccountRepository>();
         services.TryAddSingleton<TokenRepository>();
         services.TryAddSingleton<VehicleRepository>();

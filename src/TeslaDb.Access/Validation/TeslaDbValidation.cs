@@ -39,11 +39,100 @@ public static partial class TeslaDbValidation
     public static TimeSpan Ttl(TimeSpan ttl, string parameter = "ttl") =>
         ttl > TimeSpan.Zero ? ttl : throw new ArgumentOutOfRangeException(parameter, ttl, "The time to live must be positive.");
 
-    /// <summary>A payload to store as jsonb: a JSON object or array. The message never repeats the payload (it may be a token).</summary>
-    public static JsonElement Payload(JsonElement payload, string parameter = "payload") =>
-        payload.ValueKind is JsonValueKind.Object or JsonValueKind.Array
-            ? payload
-            : throw new ArgumentException($"The payload must be a JSON object or array, not {payload.ValueKind}.", parameter);
+    public static bool IsEndpoint(string? endpoint) => endpoint is not null && EndpointPattern().IsMatch(endpoint);
+
+    /// <summary>jsonb refuses a value above 255 MiB (its 28-bit size field); checked on the JSON text's UTF-8 length.</summary>
+    public const int MaxPayloadBytes = (1 << 28) - 1;
+
+    /// <summary>
+    /// A payload to store as jsonb: a JSON object or array that PostgreSQL accepts — no <c>\u0000</c> (jsonb cannot
+    /// hold it: 22P05), no lone surrogate escape (22P02), at most <see cref="MaxPayloadBytes"/>. Refused here, before
+    /// any SQL, so that a bad payload can never fail at bind on a pooled connection (docs/reliability.md). The message
+    /// never repeats the payload (it may be a token).
+    /// </summary>
+    public static JsonElement Payload(JsonElement payload, string parameter = "payload") => Payload(payload, parameter, MaxPayloadBytes);
+
+    /// <summary><see cref="Payload(JsonElement, string)"/> with another size limit (tests cannot build 256 MiB).</summary>
+    internal static JsonElement Payload(JsonElement payload, string parameter, int maxBytes)
+    {
+        if (payload.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        {
+            throw new ArgumentException($"The payload must be a JSON object or array, not {payload.ValueKind}.", parameter);
+        }
+
+        var text = payload.GetRawText();
+        // A char is at most 3 UTF-8 bytes: count the bytes only when the text might be over.
+        if (text.Length > maxBytes / 3 && System.Text.Encoding.UTF8.GetByteCount(text) > maxBytes)
+        {
+            throw new ArgumentException($"The payload is larger than jsonb's limit of {maxBytes} bytes.", parameter);
+        }
+
+        if (UnstorableText(text) is { } problem)
+        {
+            throw new ArgumentException($"The payload cannot be stored as jsonb: {problem}.", parameter);
+        }
+
+        return payload;
+    }
+
+    // The raw JSON text keeps its escapes as written: walk them (a "\\" is an escaped backslash, not an escape).
+    private static string? UnstorableText(string text)
+    {
+        var highPending = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            int unit;
+            if (text[i] == '\\' && i + 1 < text.Length)
+            {
+                if (text[i + 1] != 'u' || i + 5 >= text.Length)
+                {
+                    i++;
+                    if (highPending)
+                    {
+                        return "a high surrogate escape not followed by a low one";
+                    }
+
+                    continue;
+                }
+
+                unit = int.Parse(text.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                i += 5;
+                if (unit == 0)
+                {
+                    return "a \\u0000 (NUL) character, which jsonb does not accept";
+                }
+            }
+            else
+            {
+                unit = text[i];
+            }
+
+            if (char.IsHighSurrogate((char)unit))
+            {
+                if (highPending)
+                {
+                    return "a high surrogate not followed by a low one";
+                }
+
+                highPending = true;
+            }
+            else if (char.IsLowSurrogate((char)unit))
+            {
+                if (!highPending)
+                {
+                    return "a low surrogate without a high one before it";
+                }
+
+                highPending = false;
+            }
+            else if (highPending)
+            {
+                return "a high surrogate not followed by a low one";
+            }
+        }
+
+        return highPending ? "a high surrogate at the end of a string" : null;
+    }
 
     private static string? Shorten(string? text) => text is { Length: > 40 } ? text[..40] + "…" : text;
 }

@@ -17,5 +17,6 @@ public static class SchemaNames
     public const string Tokens = "tokens";
     public const string Vehicles = "vehicles";
     public const string VehicleDataCache = "vehicle_data_cache";
+    public const string TeslaApiBackoff = "tesla_api_backoff";
     public const string CleanupExpiredCache = "cleanup_expired_cache";
 }

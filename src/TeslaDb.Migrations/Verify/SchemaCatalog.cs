@@ -3,14 +3,14 @@ using Npgsql;
 namespace TeslaDb.Migrations.Verify;
 
 /// <summary>
-/// Reads from the catalog every object the migrations own: the four tables (row level security, columns,
+/// Reads from the catalog every object the migrations own: the five tables (row level security, columns,
 /// constraints, indexes, triggers, policies), the version table, the two functions and, on Supabase, who may execute
 /// the cleanup and read tokens. Objects of other tables in the same schema are not looked at: a Supabase project's
 /// public schema holds the user's own tables too.
 /// </summary>
 public static class SchemaCatalog
 {
-    private const string OurTables = "('public.tesla_accounts', 'public.tokens', 'public.vehicles', 'public.vehicle_data_cache', 'tesladb.version_info')";
+    private const string OurTables = "('public.tesla_accounts', 'public.tokens', 'public.vehicles', 'public.vehicle_data_cache', 'public.tesla_api_backoff', 'tesladb.version_info')";
 
     private const string Sql = $$"""
         WITH ours AS (
