@@ -65,8 +65,9 @@ passed=$((passed + e2e_passed)) failed=$((failed + e2e_failed)) total=$((total +
 # Name every failed test with the first lines of its message: the results folder is deleted on exit.
 cat "$results"/*.trx 2>/dev/null | awk '
   BEGIN { RS = "<UnitTestResult " }
-  /outcome="Failed"/ {
-    name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name); gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
+  { tag = $0; sub(/>.*/, "", tag) }
+  tag ~ /outcome="Failed"/ {
+    name = tag; sub(/.*testName="/, "", name); sub(/".*/, "", name); gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
     msg = ""
     if (match($0, /<Message>[^<]*<\/Message>/)) { msg = substr($0, RSTART + 9, RLENGTH - 19) }
     gsub(/&lt;/, "<", msg); gsub(/&gt;/, ">", msg); gsub(/&quot;/, "\"", msg); gsub(/&apos;/, "\047", msg); gsub(/&amp;/, "\\&", msg)

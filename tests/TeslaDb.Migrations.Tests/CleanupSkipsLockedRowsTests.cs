@@ -14,6 +14,9 @@ public sealed class CleanupSkipsLockedRowsTests(MigratedDatabaseFixture fixture)
     /// <summary>A vehicle with <paramref name="expired"/> expired and two fresh cache rows; returns the expired ids.</summary>
     private async Task<(Guid Vehicle, Guid[] Expired)> SeedAsync(int expired)
     {
+        // The class shares one database and the cleanup counts every expired row in it: start from an empty cache
+        // (the tests of a class run one after the other).
+        await _db.ExecuteAsync("DELETE FROM vehicle_data_cache");
         var account = await _db.ScalarAsync<Guid>(
             "INSERT INTO tesla_accounts (supabase_user_id, account_name) VALUES (gen_random_uuid(), 'locks') RETURNING id");
         var vehicle = await _db.ScalarAsync<Guid>(

@@ -44,13 +44,13 @@ public static class TeslaDbServiceCollectionExtensions
         configure(options);
         // Parsed now: a malformed connection string fails at registration with its own exception, not at the first query.
         _ = TeslaDb.Connection.TeslaDbConnectionString.Parse(options.ConnectionString);
+        // Likewise the keyring (32-byte keys, unique ids), with its own exception naming the bad key id.
+        _ = Keyring(options);
         if (new TeslaDbOptionsValidator().Validate(null, options) is { Failed: true } failure)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(TeslaDbOptions), failure.Failures);
         }
 
-        // Likewise the keyring: 32-byte keys, unique ids, checked before the app serves anything.
-        _ = Keyring(options);
         services.AddOptions<TeslaDbOptions>().Configure(configure);
         return services.AddTeslaDbServices();
     }
