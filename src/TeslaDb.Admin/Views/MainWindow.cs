@@ -12,8 +12,9 @@ namespace TeslaDb.Admin.Views;
 /// </summary>
 internal sealed class MainWindow : Window
 {
+    /// <param name="shortcuts">The keys the status bar shows, from the console's table of commands.</param>
     /// <param name="onShortcut">What a click on a key of the status bar does: the same as pressing that key.</param>
-    public MainWindow(string database, bool readOnly, Action<Key> onShortcut)
+    public MainWindow(string database, bool readOnly, IReadOnlyList<(Key Key, string Title)> shortcuts, Action<Key> onShortcut)
     {
         // Names hold underscores (tesladb_demo, charge_state): no view may read them as hot-key markers.
         HotKeySpecifier = NoHotKey;
@@ -32,19 +33,7 @@ internal sealed class MainWindow : Window
 #pragma warning restore CS0618
         Detail = new Label { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 2, Text = string.Empty, HotKeySpecifier = NoHotKey };
         Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
-        StatusBar = new StatusBar(
-        [
-            Shortcut(Key.F1, "Help", onShortcut),
-            Shortcut(Key.Enter, "Open", onShortcut),
-            Shortcut(Key.Esc, "Back", onShortcut),
-            Shortcut(new Key('/'), "Filter", onShortcut),
-            Shortcut(new Key('g'), "VIN", onShortcut),
-            Shortcut(Key.F5, "Refresh", onShortcut),
-            Shortcut(new Key('d'), "Purge", onShortcut),
-            Shortcut(new Key('x'), "Expired", onShortcut),
-            Shortcut(new Key('s'), "Stats", onShortcut),
-            Shortcut(new Key('q'), "Quit", onShortcut),
-        ]);
+        StatusBar = new StatusBar([.. shortcuts.Select(s => new Shortcut(s.Key, s.Title, () => onShortcut(s.Key)))]);
         Add(Header, Table, Json, Detail, Message, StatusBar);
     }
 
@@ -64,6 +53,4 @@ internal sealed class MainWindow : Window
     public Label Message { get; }
 
     public StatusBar StatusBar { get; }
-
-    private static Shortcut Shortcut(Key key, string title, Action<Key> onShortcut) => new(key, title, () => onShortcut(key));
 }
