@@ -18,7 +18,7 @@ public sealed class AccountsScreen(AdminSession session) : ListScreen<AccountSum
         return vehicles;
     }
 
-    public override PurgeScope PurgeScopeOf(int index) => new PurgeScope.Account(Items[index]);
+    public override PurgeScope? PurgeScopeOf(int index) => new PurgeScope.Account(Items[index]);
 
     /// <summary>The account's token, masked: key, expiry, and whether an access and a refresh token exist.</summary>
     public override async Task<string?> DetailAsync(int index, CancellationToken cancellationToken)

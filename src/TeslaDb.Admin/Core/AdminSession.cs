@@ -29,6 +29,9 @@ public sealed class AdminSession : IAsyncDisposable
         Vehicles = new VehicleRepository(database);
         Cache = new VehicleCacheRepository(database);
         Tokens = new TokenRepository(database);
+        var own = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" };
+        OwnData = NpgsqlDataSource.Create(own.ConnectionString);
+        Journal = new PurgeJournal(OwnData);
     }
 
     public TeslaDbDatabase Database { get; }
@@ -51,6 +54,12 @@ public sealed class AdminSession : IAsyncDisposable
     public VehicleCacheRepository Cache { get; }
 
     public TokenRepository Tokens { get; }
+
+    /// <summary>The journal of purges (tesladb.admin_journal).</summary>
+    public PurgeJournal Journal { get; }
+
+    /// <summary>Connections for the console's own queries (journal, health), which no Access repository has.</summary>
+    internal NpgsqlDataSource OwnData { get; }
 
     public static AdminSession Open(NpgsqlConnectionStringBuilder connection, bool readOnly, int pageSize = 100)
     {
@@ -82,5 +91,9 @@ public sealed class AdminSession : IAsyncDisposable
     public Task<MigrationStatus> MigrationStatusAsync(CancellationToken cancellationToken) =>
         new TeslaDbMigrator(new MigratorOptions { ConnectionString = _connectionString }).GetStatusAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await OwnData.DisposeAsync();
+        await Database.DisposeAsync();
+    }
 }

@@ -22,7 +22,7 @@ public sealed class CacheScreen(AdminSession session, VehicleSummary vehicle) : 
         return new ResponseScreen(response);
     }
 
-    public override PurgeScope PurgeScopeOf(int index) => new PurgeScope.Entry(Items[index].Id, Items[index].EndpointName);
+    public override PurgeScope? PurgeScopeOf(int index) => new PurgeScope.Entry(Items[index].Id, Items[index].EndpointName);
 
     public override string? EndpointOf(int index) => Items[index].EndpointName;
 

@@ -77,8 +77,8 @@ public abstract class ListScreen : Screen
     /// <summary>The screen Enter opens for a row; null when a row opens nothing.</summary>
     public abstract Task<Screen?> OpenAsync(int index, CancellationToken cancellationToken);
 
-    /// <summary>What Delete purges for a row (the row's response, vehicle or account).</summary>
-    public abstract PurgeScope PurgeScopeOf(int index);
+    /// <summary>What Delete purges for a row (the row's response, vehicle or account); null when a row has nothing to purge.</summary>
+    public virtual PurgeScope? PurgeScopeOf(int index) => null;
 
     /// <summary>A line about the selected row shown under the list (the token of an account); null for none.</summary>
     public virtual Task<string?> DetailAsync(int index, CancellationToken cancellationToken) => Task.FromResult<string?>(null);

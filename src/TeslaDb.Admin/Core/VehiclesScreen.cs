@@ -46,7 +46,7 @@ public sealed class VehiclesScreen : ListScreen<VehicleSummary, VehicleCursor>
         return cache;
     }
 
-    public override PurgeScope PurgeScopeOf(int index) => new PurgeScope.Vehicle(Items[index]);
+    public override PurgeScope? PurgeScopeOf(int index) => new PurgeScope.Vehicle(Items[index]);
 
     protected override string CheckFilter(string text) => UserInputException.Check(() => TeslaDbValidation.VinPrefix(text));
 

@@ -30,6 +30,7 @@ internal sealed partial class AdminConsole
             new([Key.X], "x", "Expired", "purge every expired cached response (cleanup_expired_cache())", started, _ => Do(() => Purge(new PurgeScope.Expired()))),
             new([Key.S], "s", "Stats", "cache statistics per endpoint", started, _ => Do(ShowStatistics)),
             new([Key.M], "m", null, "migration status", started, _ => Do(ShowMigrations)),
+            new([Key.L], "l", "Journal", "journal of purges: when, who, what, how many rows, completed or cancelled", started, _ => Do(OpenJournal)),
             new([Key.Q, Key.Q.WithShift], "q", "Quit", "quit (refused while a purge runs)", always, _ => Do(Quit)),
         ];
 

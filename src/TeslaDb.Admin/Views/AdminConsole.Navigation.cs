@@ -92,6 +92,17 @@ internal sealed partial class AdminConsole
         }
     }
 
+    private void OpenJournal()
+    {
+        if (_navigator.Current is JournalScreen)
+        {
+            Refresh();
+            return;
+        }
+
+        InBackground("Reading the journal of purges", _navigator.OpenJournalAsync, () => Render());
+    }
+
     private void AskVin()
     {
         var vin = PromptDialog.Ask(_app, "Go to a vehicle", "VIN, or the start of one (e.g. 5YJ3E1EA):");

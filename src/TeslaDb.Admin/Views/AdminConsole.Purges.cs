@@ -14,8 +14,8 @@ internal sealed partial class AdminConsole
     {
         switch (_navigator.Current)
         {
-            case ListScreen { Count: > 0 } list:
-                Purge(list.PurgeScopeOf(SelectedRow));
+            case ListScreen { Count: > 0 } list when list.PurgeScopeOf(SelectedRow) is { } scope:
+                Purge(scope);
                 break;
             case ResponseScreen response:
                 Purge(response.PurgeScope);
