@@ -23,7 +23,7 @@ internal sealed partial class AdminConsole
         _navigator = new Navigator(session);
         _purges = new PurgeWorkflow(session, new PurgeConfirmationDialog(app));
         _commands = BuildCommands();
-        Window = new MainWindow(session.Description, session.ReadOnly,
+        Window = new MainWindow(session.Description, session.Environment, session.ReadOnly,
             [.. _commands.Where(c => c.StatusTitle is not null).Select(c => (c.Keys[0], c.StatusTitle!))], key => Dispatch(key));
         Window.Table.Accepting += (_, e) =>
         {

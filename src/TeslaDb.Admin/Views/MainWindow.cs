@@ -1,7 +1,10 @@
 using System.Text;
+using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
+using TeslaDb.Admin.Core;
+using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace TeslaDb.Admin.Views;
 
@@ -14,12 +17,20 @@ internal sealed class MainWindow : Window
 {
     /// <param name="shortcuts">The keys the status bar shows, from the console's table of commands.</param>
     /// <param name="onShortcut">What a click on a key of the status bar does: the same as pressing that key.</param>
-    public MainWindow(string database, bool readOnly, IReadOnlyList<(Key Key, string Title)> shortcuts, Action<Key> onShortcut)
+    public MainWindow(string database, DatabaseEnvironment environment, bool readOnly, IReadOnlyList<(Key Key, string Title)> shortcuts, Action<Key> onShortcut)
     {
         // Names hold underscores (tesladb_demo, charge_state): no view may read them as hot-key markers.
         HotKeySpecifier = NoHotKey;
-        Title = $"TeslaDb admin · {database}{(readOnly ? " · READ-ONLY" : string.Empty)}";
-        Header = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        Title = $"TeslaDb admin · {environment.Banner} · {database}{(readOnly ? " · READ-ONLY" : string.Empty)}";
+        // The environment, in colour, at the start of the first line: green local, yellow remote, red production.
+        EnvironmentBadge = new Label { X = 0, Y = 0, Width = Dim.Auto(), Height = 1, Text = $" {environment.Banner} ", HotKeySpecifier = NoHotKey };
+        EnvironmentBadge.SetScheme(new Scheme(environment.Tone switch
+        {
+            EnvironmentTone.Production => new Attribute(ColorName16.White, ColorName16.Red),
+            EnvironmentTone.Remote => new Attribute(ColorName16.Black, ColorName16.Yellow),
+            _ => new Attribute(ColorName16.Black, ColorName16.Green),
+        }));
+        Header = new Label { X = Pos.Right(EnvironmentBadge) + 1, Y = 0, Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
         Table = new TableView
         {
             X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), FullRowSelect = true,
@@ -34,11 +45,14 @@ internal sealed class MainWindow : Window
         Detail = new Label { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 2, Text = string.Empty, HotKeySpecifier = NoHotKey };
         Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
         StatusBar = new StatusBar([.. shortcuts.Select(s => new Shortcut(s.Key, s.Title, () => onShortcut(s.Key)))]);
-        Add(Header, Table, Json, Detail, Message, StatusBar);
+        Add(EnvironmentBadge, Header, Table, Json, Detail, Message, StatusBar);
     }
 
     /// <summary>What <see cref="View.HotKeySpecifier"/> is set to so that '_' shows as itself.</summary>
     public static Rune NoHotKey { get; } = (Rune)0xFFFF;
+
+    /// <summary>The database's label (--env, or local / remote) in its colour.</summary>
+    public Label EnvironmentBadge { get; }
 
     public Label Header { get; }
 

@@ -31,7 +31,7 @@ internal sealed class PurgeConfirmationDialog(IApplication app) : IPurgeConfirma
 
     private bool AskForTheCount(PurgePlan plan)
     {
-        var typed = PromptDialog.Ask(app, "Purge the cache: type the count", $"{plan.Question}\nType {plan.Count} to confirm:");
+        var typed = PromptDialog.Ask(app, $"Purge {plan.What}", $"Type {plan.Count} to confirm deleting {Format.Plural(plan.Count, "cached response", "cached responses")} (Esc cancels):");
         return typed is not null && long.TryParse(typed.Trim().Replace(",", string.Empty, StringComparison.Ordinal), out var count) && count == plan.Count;
     }
 }

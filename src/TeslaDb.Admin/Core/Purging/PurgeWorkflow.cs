@@ -24,7 +24,7 @@ public sealed class PurgeWorkflow(AdminSession session, IPurgeConfirmation confi
         }
 
         progress.Counted(plan);
-        if (!await confirmation.ConfirmAsync(plan, typeCount: false, cancellationToken))
+        if (!await confirmation.ConfirmAsync(plan, session.Environment.NeedsTypedCount(plan.Count, session.TypedConfirmAbove), cancellationToken))
         {
             return new PurgeOutcome(PurgeEnd.Declined, 0, TimeSpan.Zero, "Purge cancelled: nothing was deleted.", plan);
         }
