@@ -25,7 +25,7 @@ public sealed class CommandTableTests(AdminFixture fixture) : IClassFixture<Admi
             Assert.Contains(command.Help.Length > 60 ? command.Help[..60] : command.Help, help, StringComparison.Ordinal);
         }
 
-        var statusLine = outcome.LastScreen.Split('\n').Last(l => l.Contains("Quit", StringComparison.Ordinal));
+        var statusLine = outcome.LastScreen.Split('\n').Last(l => l.Contains("F1  Help", StringComparison.Ordinal));
         foreach (var command in outcome.Commands.Where(c => c.StatusTitle is not null))
         {
             Assert.Contains(command.StatusTitle!, statusLine, StringComparison.Ordinal);

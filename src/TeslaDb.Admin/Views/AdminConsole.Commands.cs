@@ -10,6 +10,7 @@ internal sealed partial class AdminConsole
     {
         Func<bool> always = () => true;
         Func<bool> started = () => _started;
+        // The status bar shows the commands with a title; it must fit 120 columns (the rest are in the help, F1).
         return
         [
             // Order matters where keys are shared: the first enabled command bound to a key runs.
@@ -24,12 +25,13 @@ internal sealed partial class AdminConsole
             new([Key.Esc, Key.Backspace], "Esc Backspace", "Back", "back one level", always, _ => Do(Back)),
             new([new Key('/')], "/", "Filter", "filter this list (accounts: user id or e-mail; vehicles: VIN; responses: endpoint)", started, _ => Do(AskFilter)),
             new([Key.G], "g", "VIN", "go to a vehicle by VIN, from anywhere", started, _ => Do(AskVin)),
-            new([Key.F5], "F5", "Refresh", "refresh this list (or try to connect again)", always, _ => Do(Refresh)),
+            new([Key.F5], "F5", null, "refresh this list (or try to connect again)", always, _ => Do(Refresh)),
             new([Key.D, Key.Delete], "d Delete", "Purge", "purge the selected response, or all cached for the selected vehicle or account", started, _ => Do(PurgeSelected)),
             new([Key.E], "e", null, "purge the selected endpoint for every vehicle", started, _ => Do(PurgeEndpoint)),
-            new([Key.X], "x", "Expired", "purge every expired cached response (cleanup_expired_cache())", started, _ => Do(() => Purge(new PurgeScope.Expired()))),
+            new([Key.X], "x", null, "purge every expired cached response (cleanup_expired_cache())", started, _ => Do(() => Purge(new PurgeScope.Expired()))),
             new([Key.S], "s", "Stats", "cache statistics per endpoint", started, _ => Do(ShowStatistics)),
             new([Key.M], "m", null, "migration status", started, _ => Do(ShowMigrations)),
+            new([Key.H], "h", "Health", "health: sizes, live/dead rows, vacuum, bloat, long queries and locks, pg_cron cleanup, cache by age", started, _ => Do(ShowHealth)),
             new([Key.L], "l", "Journal", "journal of purges: when, who, what, how many rows, completed or cancelled", started, _ => Do(OpenJournal)),
             new([Key.Q, Key.Q.WithShift], "q", "Quit", "quit (refused while a purge runs)", always, _ => Do(Quit)),
         ];

@@ -14,6 +14,14 @@ internal sealed partial class AdminConsole
                 CacheStatisticsReport.Columns, report.Rows));
     }
 
+    private void ShowHealth()
+    {
+        HealthReport? report = null;
+        InBackground("Reading the database's health", async ct => report = await HealthReport.LoadAsync(_navigator.Session, ct), () =>
+            TableDialog.Show(_app, "Health", "TeslaDb's four tables, the sessions touching them, the scheduled cleanup, the cache by age (h again to refresh).",
+                HealthReport.Columns, report!.Rows));
+    }
+
     private void ShowMigrations()
     {
         MigrationStatusReport? report = null;
