@@ -108,11 +108,11 @@ public sealed class EnvironmentTests(AdminFixture fixture) : IClassFixture<Admin
         Attribute? badge = null;
         Run(session,
         [
-            new("the badge is drawn", s => s.Split('\n').Any(l => l.Contains($"│ {banner} ", StringComparison.Ordinal)), app =>
+            new("the badge is drawn", s => s.Split('\n').Any(l => l.Contains($" {banner} │", StringComparison.Ordinal)), app =>
             {
                 var lines = (app.Driver!.ToString() ?? string.Empty).Split('\n');
-                var row = Array.FindIndex(lines, l => l.Contains($"│ {banner} ", StringComparison.Ordinal));
-                var col = lines[row].IndexOf($"│ {banner} ", StringComparison.Ordinal) + 2;
+                var row = Array.FindIndex(lines, l => l.Contains($" {banner} │", StringComparison.Ordinal));
+                var col = lines[row].IndexOf($" {banner} │", StringComparison.Ordinal) + 1;
                 badge = app.Driver.Contents![row, col].Attribute;
                 app.InjectKey(new Key('q'));
             }),

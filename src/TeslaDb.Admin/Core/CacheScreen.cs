@@ -22,6 +22,8 @@ public sealed class CacheScreen(AdminSession session, VehicleSummary vehicle) : 
         return new ResponseScreen(response);
     }
 
+    public override VehicleSummary? VehicleOf(int index) => Vehicle;
+
     public override PurgeScope? PurgeScopeOf(int index) => new PurgeScope.Entry(Items[index].Id, Items[index].EndpointName);
 
     public override string? EndpointOf(int index) => Items[index].EndpointName;

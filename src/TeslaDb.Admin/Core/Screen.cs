@@ -83,6 +83,9 @@ public abstract class ListScreen : Screen
     /// <summary>A line about the selected row shown under the list (the token of an account); null for none.</summary>
     public virtual Task<string?> DetailAsync(int index, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
+    /// <summary>The vehicle a row is about (for its freshness lanes); null when the row has none.</summary>
+    public virtual Access.Vehicles.VehicleSummary? VehicleOf(int index) => null;
+
     /// <summary>The endpoint of the row, for "purge this endpoint everywhere"; null when the row has none.</summary>
     public virtual string? EndpointOf(int index) => null;
 

@@ -46,6 +46,8 @@ public sealed class VehiclesScreen : ListScreen<VehicleSummary, VehicleCursor>
         return cache;
     }
 
+    public override VehicleSummary? VehicleOf(int index) => Items[index];
+
     public override PurgeScope? PurgeScopeOf(int index) => new PurgeScope.Vehicle(Items[index]);
 
     protected override string CheckFilter(string text) => UserInputException.Check(() => TeslaDbValidation.VinPrefix(text));

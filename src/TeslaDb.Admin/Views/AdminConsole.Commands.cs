@@ -32,6 +32,7 @@ internal sealed partial class AdminConsole
             new([Key.S], "s", "Stats", "cache statistics per endpoint", started, _ => Do(ShowStatistics)),
             new([Key.M], "m", null, "migration status", started, _ => Do(ShowMigrations)),
             new([Key.H], "h", "Health", "health: sizes, live/dead rows, vacuum, bloat, long queries and locks, pg_cron cleanup, cache by age", started, _ => Do(ShowHealth)),
+            new([Key.F], "f", null, "freshness of the selected vehicle: one lane per endpoint from fetch to expiry, now marked, token state", started, _ => Do(ShowFreshness)),
             new([Key.L], "l", "Journal", "journal of purges: when, who, what, how many rows, completed or cancelled", started, _ => Do(OpenJournal)),
             new([Key.Q, Key.Q.WithShift], "q", "Quit", "quit (refused while a purge runs)", always, _ => Do(Quit)),
         ];

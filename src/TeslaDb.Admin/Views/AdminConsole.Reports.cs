@@ -22,6 +22,21 @@ internal sealed partial class AdminConsole
                 HealthReport.Columns, report!.Rows));
     }
 
+    private void ShowFreshness()
+    {
+        var vehicle = _navigator.Current is ListScreen { Count: > 0 } list ? list.VehicleOf(SelectedRow) : null;
+        if (vehicle is null)
+        {
+            ShowMessage("Select a vehicle (or open its cached responses) first: f shows how fresh its data is.");
+            return;
+        }
+
+        FreshnessReport? report = null;
+        InBackground("Reading the vehicle's cache", async ct => report = await FreshnessReport.LoadAsync(_navigator.Session, vehicle, DateTimeOffset.UtcNow, ct), () =>
+            TableDialog.Show(_app, $"Freshness of {report!.Vin}", report.Token, FreshnessReport.Columns, report.Rows,
+                (row, column) => column == 2 ? report.Lanes[row].State : null));
+    }
+
     private void ShowMigrations()
     {
         MigrationStatusReport? report = null;

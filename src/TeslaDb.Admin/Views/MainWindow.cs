@@ -22,15 +22,17 @@ internal sealed class MainWindow : Window
         // Names hold underscores (tesladb_demo, charge_state): no view may read them as hot-key markers.
         HotKeySpecifier = NoHotKey;
         Title = $"TeslaDb admin · {environment.Banner} · {database}{(readOnly ? " · READ-ONLY" : string.Empty)}";
-        // The environment, in colour, at the start of the first line: green local, yellow remote, red production.
-        EnvironmentBadge = new Label { X = 0, Y = 0, Width = Dim.Auto(), Height = 1, Text = $" {environment.Banner} ", HotKeySpecifier = NoHotKey };
+        // The environment, in colour, at the end of the message line (always in view, never in the way of the
+        // breadcrumb): green local, yellow remote, red production.
+        var badge = $" {environment.Banner} ";
+        EnvironmentBadge = new Label { X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(2), Width = badge.Length, Height = 1, Text = badge, HotKeySpecifier = NoHotKey };
         EnvironmentBadge.SetScheme(new Scheme(environment.Tone switch
         {
             EnvironmentTone.Production => new Attribute(ColorName16.White, ColorName16.Red),
             EnvironmentTone.Remote => new Attribute(ColorName16.Black, ColorName16.Yellow),
             _ => new Attribute(ColorName16.Black, ColorName16.Green),
         }));
-        Header = new Label { X = Pos.Right(EnvironmentBadge) + 1, Y = 0, Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        Header = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
         Table = new TableView
         {
             X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), FullRowSelect = true,
@@ -43,7 +45,7 @@ internal sealed class MainWindow : Window
         Json = new TextView { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), ReadOnly = true, WordWrap = false, Visible = false };
 #pragma warning restore CS0618
         Detail = new Label { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 2, Text = string.Empty, HotKeySpecifier = NoHotKey };
-        Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(badge.Length + 1), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
         StatusBar = new StatusBar([.. shortcuts.Select(s => new Shortcut(s.Key, s.Title, () => onShortcut(s.Key)))]);
         Add(EnvironmentBadge, Header, Table, Json, Detail, Message, StatusBar);
     }
