@@ -33,7 +33,7 @@ expired=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehic
 tokens=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM tokens")
 
 tmux new-session -d -s "$session" -x 120 -y 32 \
-  "dotnet src/TeslaDb.Admin/bin/Debug/net10.0/TeslaDb.Admin.dll 2>/tmp/$session.err; echo EXIT=\$?; sleep 120"
+  "dotnet src/TeslaDb.Admin/bin/Debug/net10.0/TeslaDb.Admin.dll --env production --typed-confirm-above 100000 2>/tmp/$session.err; echo EXIT=\$?; sleep 120"
 
 screen() { tmux capture-pane -p -t "$session"; }
 # wait_for TEXT: polls the screen for up to 20 s; fails with the screen when the text never shows.
@@ -54,6 +54,7 @@ never_secret() {
 }
 
 wait_for "rows 1–25 · page 1 · end"
+wait_for "TeslaDb admin · PRODUCTION · local"
 wait_for "values hidden"; never_secret
 keys /;                       wait_for "Filter Accounts"
 keys -l "owner2@"; keys Enter; wait_for "filter 'owner2@'"
@@ -70,11 +71,18 @@ wait_for "total"; escape
 keys x;                       wait_for "Delete $expired cached responses"
 keys x;                       wait_for "Delete $expired cached responses"   # a second x does not confirm
 keys p;                       wait_for "Deleted $expired cached responses"
-keys Enter; sleep 0.5; keys q; wait_for "EXIT=0"
+keys Enter;                   wait_for "Accounts   (rows"
+keys l;                       wait_for "Journal of purges   (rows 1–1"
+wait_for "completed"; wait_for "expired cleanup_expired_cache()"
+escape;                       wait_for "Accounts   (rows"
+keys F1;                      wait_for "Every key of tesladb-admin"
+escape; sleep 0.5; keys q;    wait_for "EXIT=0"
 
 left=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()")
 tokens_after=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM tokens")
 [ "$left" = 0 ] || { echo "e2e-admin.sh: FAILED: $left expired rows left after the purge" >&2; exit 1; }
 [ "$tokens_after" = "$tokens" ] || { echo "e2e-admin.sh: FAILED: tokens went from $tokens to $tokens_after" >&2; exit 1; }
+journal=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT scope_kind || ' ' || rows_deleted || ' ' || outcome FROM tesladb.admin_journal")
+[ "$journal" = "expired $expired completed" ] || { echo "e2e-admin.sh: FAILED: the journal holds '$journal', not 'expired $expired completed'" >&2; exit 1; }
 [ "$(tmux display -p -t "$session" '#{alternate_on}')" = 0 ] || { echo "e2e-admin.sh: FAILED: the terminal was not restored" >&2; exit 1; }
-echo "e2e-admin.sh: passed (filter, drill-down to JSON, bad VIN, statistics, purge of $expired expired rows confirmed and reported, $tokens tokens kept, no token on screen, terminal restored)"
+echo "e2e-admin.sh: passed (filter, drill-down to JSON, bad VIN, statistics, production label, purge of $expired expired rows confirmed, reported and journaled, journal view, help, $tokens tokens kept, no token on screen, terminal restored)"

@@ -37,7 +37,8 @@ public sealed class AdminFixture : MigratedDatabaseFixture
         _access = TeslaDbDatabase.Create(Database.ConnectionString, tokenKeys: TokenKeyring.Parse(TokenKeyring.GenerateEntry("admin-test")));
     }
 
-    public AdminSession Session(bool readOnly = false, int pageSize = 100) => AdminSession.Open(Database.Builder, readOnly, pageSize);
+    public AdminSession Session(bool readOnly = false, int pageSize = 100, string? environment = null, long typedConfirmAbove = DatabaseEnvironment.DefaultTypedConfirmAbove) =>
+        AdminSession.Open(Database.Builder, readOnly, pageSize, environment, typedConfirmAbove);
 
     public static string NextVin()
     {

@@ -22,7 +22,7 @@ internal static class HeadlessConsole
 
     public sealed record Step(string Waiting, Func<string, bool> Ready, Action<IApplication> Act);
 
-    public sealed record Outcome(IReadOnlyList<string> Screens, string LastScreen, Problem? Fatal);
+    internal sealed record Outcome(IReadOnlyList<string> Screens, string LastScreen, Problem? Fatal, IReadOnlyList<ConsoleCommand> Commands);
 
     /// <summary>Waits for <paramref name="text"/>, then presses <paramref name="keys"/>. A key that opens a dialog
     /// must be the last of its step: the keys after it would only be pressed once the dialog closed.</summary>
@@ -38,12 +38,21 @@ internal static class HeadlessConsole
             var lines = (app.Driver!.ToString() ?? string.Empty).Split('\n');
             var row = Array.FindIndex(lines, l => l.Contains(text, StringComparison.Ordinal));
             var at = new System.Drawing.Point(lines[row].IndexOf(text, StringComparison.Ordinal), row);
-            app.InjectSequence(twice ? InputInjectionExtensions.LeftButtonDoubleClick(at) : InputInjectionExtensions.LeftButtonClick(at));
+            // Each event carries its own timestamp, 10 ms apart: Terminal.Gui counts a double click from the events'
+            // timestamps, so a slow machine between the two clicks cannot turn them into two single clicks.
+            var start = DateTime.Now;
+            MouseFlags[] flags = twice
+                ? [MouseFlags.LeftButtonPressed, MouseFlags.LeftButtonReleased, MouseFlags.LeftButtonPressed, MouseFlags.LeftButtonReleased]
+                : [MouseFlags.LeftButtonPressed, MouseFlags.LeftButtonReleased];
+            for (var i = 0; i < flags.Length; i++)
+            {
+                app.InjectMouse(new Mouse { Flags = flags[i], ScreenPosition = at, Timestamp = start.AddMilliseconds(10 * i) });
+            }
         });
 
     public static Key[] Type(string text) => [.. text.Select(c => new Key(c))];
 
-    public static Outcome Run(AdminSession session, IReadOnlyList<Step> steps, int width = 120, int height = 32)
+    internal static Outcome Run(AdminSession session, IReadOnlyList<Step> steps, int width = 120, int height = 32)
     {
         using var app = Application.Create();
         app.Init(DriverRegistry.Names.ANSI);
@@ -83,7 +92,7 @@ internal static class HeadlessConsole
         var last = screens.Count > 0 ? screens[^1] : string.Empty;
         console.Window.Dispose();
         Assert.True(failure is null, $"{failure}\nLast screen:\n{last}");
-        return new Outcome(screens, last, console.Fatal);
+        return new Outcome(screens, last, console.Fatal, console.Commands);
     }
 
     private static void Press(IApplication app, Key[] keys)

@@ -9,6 +9,11 @@ internal static class KnownMigrations
     public static readonly int Count = typeof(TeslaDbMigrator).Assembly.GetTypes()
         .Count(t => t.GetCustomAttributes(typeof(FluentMigrator.MigrationAttribute), false).Length > 0);
 
+    /// <summary>Every migration's version.</summary>
+    public static readonly IReadOnlyList<long> Versions = [.. typeof(TeslaDbMigrator).Assembly.GetTypes()
+        .SelectMany(t => t.GetCustomAttributes(typeof(FluentMigrator.MigrationAttribute), false).Cast<FluentMigrator.MigrationAttribute>())
+        .Select(a => a.Version)];
+
     public static readonly long Latest = typeof(TeslaDbMigrator).Assembly.GetTypes()
         .SelectMany(t => t.GetCustomAttributes(typeof(FluentMigrator.MigrationAttribute), false).Cast<FluentMigrator.MigrationAttribute>())
         .Max(a => a.Version);

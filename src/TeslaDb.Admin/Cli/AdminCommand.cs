@@ -30,6 +30,19 @@ public static class AdminCommand
         DefaultValueFactory = _ => 100,
     };
 
+    private static readonly Option<string?> EnvironmentLabel = new("--env")
+    {
+        HelpName = "LABEL",
+        Description = "What this database is (e.g. production, staging), shown in colour in the title; default: local or remote, from the host.",
+    };
+
+    private static readonly Option<long> TypedConfirmAbove = new("--typed-confirm-above")
+    {
+        HelpName = "ROWS",
+        Description = "On a remote or production-labelled database, a purge of more rows than this needs its count typed.",
+        DefaultValueFactory = _ => DatabaseEnvironment.DefaultTypedConfirmAbove,
+    };
+
     private static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
         Description = "On an unexpected error, print its stack trace after the console closes.",
@@ -47,6 +60,8 @@ public static class AdminCommand
         root.Options.Add(Connection);
         root.Options.Add(ReadOnly);
         root.Options.Add(PageSize);
+        root.Options.Add(EnvironmentLabel);
+        root.Options.Add(TypedConfirmAbove);
         root.Options.Add(Verbose);
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         var parsed = root.Parse(args);
@@ -69,6 +84,12 @@ public static class AdminCommand
             return ExitCodes.Usage;
         }
 
+        if (parsed.GetValue(TypedConfirmAbove) < 0)
+        {
+            error.WriteLine($"{Name}: --typed-confirm-above must be 0 or more (got {parsed.GetValue(TypedConfirmAbove)}).");
+            return ExitCodes.Usage;
+        }
+
         ResolvedConnection connection;
         try
         {
@@ -83,7 +104,7 @@ public static class AdminCommand
         var verbose = parsed.GetValue(Verbose);
         try
         {
-            await using var session = AdminSession.Open(connection.Builder, parsed.GetValue(ReadOnly), pageSize);
+            await using var session = AdminSession.Open(connection.Builder, parsed.GetValue(ReadOnly), pageSize, parsed.GetValue(EnvironmentLabel), parsed.GetValue(TypedConfirmAbove));
             var problem = runConsole(session);
             if (problem is null)
             {

@@ -18,8 +18,7 @@ public sealed class AccountsScreen(AdminSession session) : ListScreen<AccountSum
         return vehicles;
     }
 
-    public override async Task<PurgePlan?> PlanPurgeAsync(int index, CachePurges purges, CancellationToken cancellationToken) =>
-        await purges.AccountAsync(Items[index], cancellationToken);
+    public override PurgeScope? PurgeScopeOf(int index) => new PurgeScope.Account(Items[index]);
 
     /// <summary>The account's token, masked: key, expiry, and whether an access and a refresh token exist.</summary>
     public override async Task<string?> DetailAsync(int index, CancellationToken cancellationToken)

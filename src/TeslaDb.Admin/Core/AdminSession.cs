@@ -19,8 +19,10 @@ public sealed class AdminSession : IAsyncDisposable
 
     private readonly string _connectionString;
 
-    private AdminSession(TeslaDbDatabase database, string connectionString, bool readOnly, int pageSize)
+    private AdminSession(TeslaDbDatabase database, string connectionString, bool readOnly, int pageSize, DatabaseEnvironment environment, long typedConfirmAbove)
     {
+        Environment = environment;
+        TypedConfirmAbove = typedConfirmAbove;
         Database = database;
         _connectionString = connectionString;
         ReadOnly = readOnly;
@@ -29,11 +31,20 @@ public sealed class AdminSession : IAsyncDisposable
         Vehicles = new VehicleRepository(database);
         Cache = new VehicleCacheRepository(database);
         Tokens = new TokenRepository(database);
+        var own = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" };
+        OwnData = NpgsqlDataSource.Create(own.ConnectionString);
+        Journal = new PurgeJournal(OwnData);
     }
 
     public TeslaDbDatabase Database { get; }
 
     public bool ReadOnly { get; }
+
+    /// <summary>Which database this is (label, local or remote), for the title and the purge confirmation.</summary>
+    public DatabaseEnvironment Environment { get; }
+
+    /// <summary>Rows above which a purge on a non-local (or production) database needs its count typed.</summary>
+    public long TypedConfirmAbove { get; }
 
     /// <summary>Rows per page of every list.</summary>
     public int PageSize { get; }
@@ -52,7 +63,15 @@ public sealed class AdminSession : IAsyncDisposable
 
     public TokenRepository Tokens { get; }
 
-    public static AdminSession Open(NpgsqlConnectionStringBuilder connection, bool readOnly, int pageSize = 100)
+    /// <summary>The journal of purges (tesladb.admin_journal).</summary>
+    public PurgeJournal Journal { get; }
+
+    /// <summary>Connections for the console's own queries (journal, health), which no Access repository has.</summary>
+    internal NpgsqlDataSource OwnData { get; }
+
+    public static AdminSession Open(
+        NpgsqlConnectionStringBuilder connection, bool readOnly, int pageSize = 100, string? environmentLabel = null,
+        long typedConfirmAbove = DatabaseEnvironment.DefaultTypedConfirmAbove)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
@@ -66,7 +85,8 @@ public sealed class AdminSession : IAsyncDisposable
             builder.Options = ((builder.Options ?? string.Empty) + " -c default_transaction_read_only=on").Trim();
         }
 
-        return new AdminSession(TeslaDbDatabase.Create(builder.ConnectionString), builder.ConnectionString, readOnly, pageSize);
+        return new AdminSession(TeslaDbDatabase.Create(builder.ConnectionString), builder.ConnectionString, readOnly, pageSize,
+            DatabaseEnvironment.Detect(builder, environmentLabel), typedConfirmAbove);
     }
 
     /// <exception cref="UserInputException">The session is read-only.</exception>
@@ -82,5 +102,9 @@ public sealed class AdminSession : IAsyncDisposable
     public Task<MigrationStatus> MigrationStatusAsync(CancellationToken cancellationToken) =>
         new TeslaDbMigrator(new MigratorOptions { ConnectionString = _connectionString }).GetStatusAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await OwnData.DisposeAsync();
+        await Database.DisposeAsync();
+    }
 }

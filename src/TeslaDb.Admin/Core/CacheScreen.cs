@@ -22,8 +22,9 @@ public sealed class CacheScreen(AdminSession session, VehicleSummary vehicle) : 
         return new ResponseScreen(response);
     }
 
-    public override async Task<PurgePlan?> PlanPurgeAsync(int index, CachePurges purges, CancellationToken cancellationToken) =>
-        await purges.EntryAsync(Items[index].Id, Items[index].EndpointName, cancellationToken);
+    public override VehicleSummary? VehicleOf(int index) => Vehicle;
+
+    public override PurgeScope? PurgeScopeOf(int index) => new PurgeScope.Entry(Items[index].Id, Items[index].EndpointName);
 
     public override string? EndpointOf(int index) => Items[index].EndpointName;
 

@@ -56,6 +56,14 @@ public sealed class Navigator(AdminSession session)
         return true;
     }
 
+    /// <summary>Opens the journal of purges, newest first, from wherever the operator is.</summary>
+    public async Task OpenJournalAsync(CancellationToken cancellationToken)
+    {
+        var journal = new JournalScreen(Session);
+        await journal.LoadFirstAsync(cancellationToken);
+        _screens.Push(journal);
+    }
+
     /// <summary>
     /// Shows the vehicles of every account whose VIN starts with <paramref name="vin"/>; when exactly one matches,
     /// goes straight on to its cached responses.

@@ -18,6 +18,6 @@ public sealed class ResponseScreen(CachedResponse response) : Screen
 
     public string Json => JsonSerializer.Serialize(Response.Data, Pretty);
 
-    public Task<PurgePlan> PlanPurgeAsync(CachePurges purges, CancellationToken cancellationToken) =>
-        purges.EntryAsync(Response.Id, Response.EndpointName, cancellationToken);
+    /// <summary>What Delete purges here: this response.</summary>
+    public PurgeScope PurgeScope => new PurgeScope.Entry(Response.Id, Response.EndpointName);
 }

@@ -77,11 +77,14 @@ public abstract class ListScreen : Screen
     /// <summary>The screen Enter opens for a row; null when a row opens nothing.</summary>
     public abstract Task<Screen?> OpenAsync(int index, CancellationToken cancellationToken);
 
-    /// <summary>The purge Delete offers for a row.</summary>
-    public abstract Task<PurgePlan?> PlanPurgeAsync(int index, CachePurges purges, CancellationToken cancellationToken);
+    /// <summary>What Delete purges for a row (the row's response, vehicle or account); null when a row has nothing to purge.</summary>
+    public virtual PurgeScope? PurgeScopeOf(int index) => null;
 
     /// <summary>A line about the selected row shown under the list (the token of an account); null for none.</summary>
     public virtual Task<string?> DetailAsync(int index, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>The vehicle a row is about (for its freshness lanes); null when the row has none.</summary>
+    public virtual Access.Vehicles.VehicleSummary? VehicleOf(int index) => null;
 
     /// <summary>The endpoint of the row, for "purge this endpoint everywhere"; null when the row has none.</summary>
     public virtual string? EndpointOf(int index) => null;

@@ -46,8 +46,9 @@ public sealed class VehiclesScreen : ListScreen<VehicleSummary, VehicleCursor>
         return cache;
     }
 
-    public override async Task<PurgePlan?> PlanPurgeAsync(int index, CachePurges purges, CancellationToken cancellationToken) =>
-        await purges.VehicleAsync(Items[index], cancellationToken);
+    public override VehicleSummary? VehicleOf(int index) => Items[index];
+
+    public override PurgeScope? PurgeScopeOf(int index) => new PurgeScope.Vehicle(Items[index]);
 
     protected override string CheckFilter(string text) => UserInputException.Check(() => TeslaDbValidation.VinPrefix(text));
 

@@ -1,7 +1,10 @@
 using System.Text;
+using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
+using TeslaDb.Admin.Core;
+using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace TeslaDb.Admin.Views;
 
@@ -12,12 +15,23 @@ namespace TeslaDb.Admin.Views;
 /// </summary>
 internal sealed class MainWindow : Window
 {
+    /// <param name="shortcuts">The keys the status bar shows, from the console's table of commands.</param>
     /// <param name="onShortcut">What a click on a key of the status bar does: the same as pressing that key.</param>
-    public MainWindow(string database, bool readOnly, Action<Key> onShortcut)
+    public MainWindow(string database, DatabaseEnvironment environment, bool readOnly, IReadOnlyList<(Key Key, string Title)> shortcuts, Action<Key> onShortcut)
     {
         // Names hold underscores (tesladb_demo, charge_state): no view may read them as hot-key markers.
         HotKeySpecifier = NoHotKey;
-        Title = $"TeslaDb admin · {database}{(readOnly ? " · READ-ONLY" : string.Empty)}";
+        Title = $"TeslaDb admin · {environment.Banner} · {database}{(readOnly ? " · READ-ONLY" : string.Empty)}";
+        // The environment, in colour, at the end of the message line (always in view, never in the way of the
+        // breadcrumb): green local, yellow remote, red production.
+        var badge = $" {environment.Banner} ";
+        EnvironmentBadge = new Label { X = Pos.AnchorEnd(), Y = Pos.AnchorEnd(2), Width = badge.Length, Height = 1, Text = badge, HotKeySpecifier = NoHotKey };
+        EnvironmentBadge.SetScheme(new Scheme(environment.Tone switch
+        {
+            EnvironmentTone.Production => new Attribute(ColorName16.White, ColorName16.Red),
+            EnvironmentTone.Remote => new Attribute(ColorName16.Black, ColorName16.Yellow),
+            _ => new Attribute(ColorName16.Black, ColorName16.Green),
+        }));
         Header = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
         Table = new TableView
         {
@@ -31,25 +45,16 @@ internal sealed class MainWindow : Window
         Json = new TextView { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), ReadOnly = true, WordWrap = false, Visible = false };
 #pragma warning restore CS0618
         Detail = new Label { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 2, Text = string.Empty, HotKeySpecifier = NoHotKey };
-        Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
-        StatusBar = new StatusBar(
-        [
-            Shortcut(Key.F1, "Help", onShortcut),
-            Shortcut(Key.Enter, "Open", onShortcut),
-            Shortcut(Key.Esc, "Back", onShortcut),
-            Shortcut(new Key('/'), "Filter", onShortcut),
-            Shortcut(new Key('g'), "VIN", onShortcut),
-            Shortcut(Key.F5, "Refresh", onShortcut),
-            Shortcut(new Key('d'), "Purge", onShortcut),
-            Shortcut(new Key('x'), "Expired", onShortcut),
-            Shortcut(new Key('s'), "Stats", onShortcut),
-            Shortcut(new Key('q'), "Quit", onShortcut),
-        ]);
-        Add(Header, Table, Json, Detail, Message, StatusBar);
+        Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(badge.Length + 1), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        StatusBar = new StatusBar([.. shortcuts.Select(s => new Shortcut(s.Key, s.Title, () => onShortcut(s.Key)))]);
+        Add(EnvironmentBadge, Header, Table, Json, Detail, Message, StatusBar);
     }
 
     /// <summary>What <see cref="View.HotKeySpecifier"/> is set to so that '_' shows as itself.</summary>
     public static Rune NoHotKey { get; } = (Rune)0xFFFF;
+
+    /// <summary>The database's label (--env, or local / remote) in its colour.</summary>
+    public Label EnvironmentBadge { get; }
 
     public Label Header { get; }
 
@@ -64,6 +69,4 @@ internal sealed class MainWindow : Window
     public Label Message { get; }
 
     public StatusBar StatusBar { get; }
-
-    private static Shortcut Shortcut(Key key, string title, Action<Key> onShortcut) => new(key, title, () => onShortcut(key));
 }

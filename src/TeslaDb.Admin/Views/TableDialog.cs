@@ -1,13 +1,16 @@
 using Terminal.Gui.App;
 using Terminal.Gui.ViewBase;
+using Terminal.Gui.Drawing;
 using Terminal.Gui.Views;
+using TeslaDb.Admin.Core;
+using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace TeslaDb.Admin.Views;
 
 /// <summary>A read-only table in a dialog: cache statistics, migration status, the help screen. Esc or Enter closes.</summary>
 internal sealed class TableDialog : Dialog
 {
-    private TableDialog(string title, string summary, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows)
+    private TableDialog(string title, string summary, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows, Func<int, int, FreshnessState?>? tone)
     {
         HotKeySpecifier = MainWindow.NoHotKey;
         Title = title;
@@ -20,13 +23,27 @@ internal sealed class TableDialog : Dialog
             Table = new RowsTableSource(columns, rows),
         };
         table.Style.ExpandLastColumn = true;
+        for (var column = 0; tone is not null && column < columns.Count; column++)
+        {
+            var at = column;
+            table.Style.GetOrCreateColumnStyle(at).ColorGetter = cell => tone(cell.RowIndex, at) switch
+            {
+                FreshnessState.Fresh => new Scheme(new Attribute(ColorName16.Black, ColorName16.Green)),
+                FreshnessState.ExpiringSoon => new Scheme(new Attribute(ColorName16.Black, ColorName16.Yellow)),
+                FreshnessState.Expired => new Scheme(new Attribute(ColorName16.White, ColorName16.Red)),
+                _ => null,
+            };
+        }
+
         Add(label, table);
         AddButton(new Button { Title = "_Close" });
     }
 
-    public static void Show(IApplication app, string title, string summary, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows)
+    /// <param name="tone">Colours a cell by state (fresh green, expiring yellow, expired red); null leaves it plain.</param>
+    public static void Show(IApplication app, string title, string summary, IReadOnlyList<string> columns, IReadOnlyList<IReadOnlyList<string>> rows,
+        Func<int, int, FreshnessState?>? tone = null)
     {
-        using var dialog = new TableDialog(title, summary, columns, rows);
+        using var dialog = new TableDialog(title, summary, columns, rows, tone);
         app.Run(dialog);
     }
 }

@@ -19,4 +19,7 @@ public static class SchemaNames
     public const string VehicleDataCache = "vehicle_data_cache";
     public const string TeslaApiBackoff = "tesla_api_backoff";
     public const string CleanupExpiredCache = "cleanup_expired_cache";
+
+    /// <summary>The record of every purge run from tesladb-admin (in <see cref="VersionSchema"/>, never exposed by Supabase's API).</summary>
+    public const string AdminJournal = "admin_journal";
 }

@@ -10,7 +10,7 @@ namespace TeslaDb.Migrations.Verify;
 /// </summary>
 public static class SchemaCatalog
 {
-    private const string OurTables = "('public.tesla_accounts', 'public.tokens', 'public.vehicles', 'public.vehicle_data_cache', 'public.tesla_api_backoff', 'tesladb.version_info')";
+    private const string OurTables = "('public.tesla_accounts', 'public.tokens', 'public.vehicles', 'public.vehicle_data_cache', 'public.tesla_api_backoff', 'tesladb.version_info', 'tesladb.admin_journal')";
 
     private const string Sql = $$"""
         WITH ours AS (

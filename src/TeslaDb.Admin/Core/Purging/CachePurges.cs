@@ -6,11 +6,23 @@ namespace TeslaDb.Admin.Core;
 
 /// <summary>
 /// Plans each purge the console offers: count first (what the confirmation shows), delete only on
-/// <see cref="PurgePlan.ExecuteAsync"/>. Only cache rows are ever deleted; a read-only session gets no plan.
+/// <see cref="PurgePlan.ExecuteAsync"/> (which <see cref="PurgeWorkflow"/> calls once confirmed). Only cache rows are ever deleted; a read-only session gets no plan.
 /// </summary>
-public sealed class CachePurges(AdminSession session)
+public sealed class CachePurges(AdminSession session, int batchSize = CachePurges.DefaultBatchSize)
 {
-    private const int BatchSize = 5_000;
+    /// <summary>Rows per batch: each batch is its own transaction, short enough never to hold locks for long.</summary>
+    public const int DefaultBatchSize = 5_000;
+
+    /// <summary>Counts what <paramref name="scope"/> covers; nothing is deleted until the plan is executed.</summary>
+    public Task<PurgePlan> PlanAsync(PurgeScope scope, CancellationToken cancellationToken) => scope switch
+    {
+        PurgeScope.Expired => ExpiredEverywhereAsync(cancellationToken),
+        PurgeScope.Entry e => EntryAsync(e.Id, e.EndpointName, cancellationToken),
+        PurgeScope.Vehicle v => VehicleAsync(v.Summary, cancellationToken),
+        PurgeScope.Account a => AccountAsync(a.Summary, cancellationToken),
+        PurgeScope.Endpoint e => EndpointAsync(e.EndpointName, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, "unknown purge scope"),
+    };
 
     /// <summary>Every expired row, through cleanup_expired_cache() (the database's own definition of expired).</summary>
     public async Task<PurgePlan> ExpiredEverywhereAsync(CancellationToken cancellationToken)
@@ -53,7 +65,7 @@ public sealed class CachePurges(AdminSession session)
         return new PurgePlan(what, count, async (progress, ct) =>
         {
             session.EnsureWritable();
-            return await session.Cache.PurgeInBatchesAsync(filter, progress, BatchSize, ct);
+            return await session.Cache.PurgeInBatchesAsync(filter, progress, batchSize, ct);
         }, reportsProgress: true);
     }
 }
