@@ -9,6 +9,7 @@ public sealed class SimulatedAccount
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _accessTokens = [];
+    private readonly HashSet<string> _issuedRefreshTokens = [];
     private string _refreshToken;
     private (string Token, DateTimeOffset Until)? _previous;
 
@@ -17,6 +18,7 @@ public sealed class SimulatedAccount
         Email = email;
         Vehicles = vehicles;
         _refreshToken = NewToken("rt");
+        _issuedRefreshTokens.Add(_refreshToken);
     }
 
     public string Email { get; }
@@ -38,6 +40,17 @@ public sealed class SimulatedAccount
     /// <summary>Rate limited until then: every Fleet API call of the account answers 429 with Retry-After.</summary>
     public DateTimeOffset? RateLimitedUntil { get; set; }
 
+    /// <summary>True when this account issued <paramref name="refreshToken"/> (now or earlier).</summary>
+    internal bool Issued(string refreshToken)
+    {
+        lock (_gate)
+        {
+            return _issuedRefreshTokens.Contains(refreshToken);
+        }
+    }
+
+    /// <summary>Rotates the pair, or logs the owner out (null) when <paramref name="refreshToken"/>, one this account
+    /// issued, is no longer usable.</summary>
     internal (string Access, string Refresh)? Refresh(string refreshToken, DateTimeOffset now, TimeSpan accessLifetime, TimeSpan grace)
     {
         lock (_gate)
@@ -51,6 +64,7 @@ public sealed class SimulatedAccount
 
             _previous = (_refreshToken, now + grace);
             _refreshToken = NewToken("rt");
+            _issuedRefreshTokens.Add(_refreshToken);
             var access = NewToken("at") + "." + RandomNumberGenerator.GetHexString(1100); // a JWT is ~1.2 KB
             _accessTokens[access] = now + accessLifetime;
             Refreshes++;

@@ -114,30 +114,23 @@ public sealed class TeslaFleetSimulator : IAsyncDisposable
         }
 
         var token = form["refresh_token"].ToString();
-        foreach (var account in _accounts.Values)
+        var account = _accounts.Values.FirstOrDefault(a => a.Issued(token));
+        if (account is null || account.LoggedOut)
         {
-            if (account.LoggedOut)
-            {
-                continue;
-            }
-
-            // A token this account issued (current or earlier) belongs to it: any reuse logs it out.
-            if (account.Refresh(token, Now, _options.AccessTokenLifetime, _options.PreviousRefreshTokenGrace) is { } pair)
-            {
-                return Results.Json(new JsonObject
-                {
-                    ["access_token"] = pair.Access, ["refresh_token"] = pair.Refresh, ["id_token"] = "id-" + pair.Access[..16],
-                    ["expires_in"] = (int)_options.AccessTokenLifetime.TotalSeconds, ["token_type"] = "Bearer",
-                });
-            }
-
-            if (account.LoggedOut)
-            {
-                return LoginRequired();
-            }
+            return LoginRequired();
         }
 
-        return LoginRequired();
+        // A token this account issued that is no longer usable (reused) logs the owner out, as Tesla does.
+        if (account.Refresh(token, Now, _options.AccessTokenLifetime, _options.PreviousRefreshTokenGrace) is not { } pair)
+        {
+            return LoginRequired();
+        }
+
+        return Results.Json(new JsonObject
+        {
+            ["access_token"] = pair.Access, ["refresh_token"] = pair.Refresh, ["id_token"] = "id-" + pair.Access[..16],
+            ["expires_in"] = (int)_options.AccessTokenLifetime.TotalSeconds, ["token_type"] = "Bearer",
+        });
     }
 
     private IResult Fleet(HttpContext http, long? vehicleId, FleetCallKind kind, Func<SimulatedAccount, SimulatedVehicle?, IResult> answer)

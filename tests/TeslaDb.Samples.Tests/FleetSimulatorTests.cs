@@ -52,6 +52,23 @@ public sealed class FleetSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refreshing_one_owner_leaves_the_others_logged_in()
+    {
+        var first = _simulator.AddAccount("first@example.com", cars: 1);
+        var second = _simulator.AddAccount("second@example.com", cars: 1);
+
+        using var a = await RefreshAsync(second.CurrentRefreshToken);
+        using var b = await RefreshAsync(first.CurrentRefreshToken);
+        using var unknown = await RefreshAsync("rt-never-issued");
+
+        Assert.Equal(HttpStatusCode.OK, a.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, b.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.False(first.LoggedOut);
+        Assert.False(second.LoggedOut);
+    }
+
+    [Fact]
     public async Task A_sleeping_car_answers_408_billed_and_a_wake_makes_it_answer()
     {
         var account = _simulator.AddAccount("sleeper@example.com", cars: 1);
