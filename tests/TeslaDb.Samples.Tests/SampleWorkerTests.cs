@@ -69,7 +69,7 @@ public sealed partial class SampleWorkerTests
             + $"TeslaDb {simulator.Billing} ({simulator.Billing.BillableCalls / carDays:0} calls, ${simulator.Billing.Dollars / (decimal)carDays:0.00} per car per day); "
             + $"naive {naive} ({naive.BillableCalls / carDays:0} calls, ${naive.Dollars / (decimal)carDays:0.00} per car per day)";
         TestContext.Current.SendDiagnosticMessage(figures);
-        Console.WriteLine(figures);
+        TestContext.Current.TestOutputHelper?.WriteLine(figures);
         Assert.True(simulator.Billing.BillableCalls * 2 < naive.BillableCalls, "Expected TeslaDb to bill less than half of naive polling: " + figures);
     }
 
