@@ -47,6 +47,18 @@ wait_for() {
   exit 1
 }
 keys() { tmux send-keys -t "$session" "$@"; }
+# press_until KEY TEXT: the console refuses keys while a quiet refresh runs ("Still busy"), so press KEY again
+# until TEXT shows, for up to 20 s.
+press_until() {
+  for _ in $(seq 20); do
+    keys "$1"
+    for _ in $(seq 10); do
+      if screen | grep -qF -- "$2"; then return 0; fi
+      sleep 0.1
+    done
+  done
+  wait_for "$2"
+}
 # Escape alone: a key sent right after it would arrive as Alt+key.
 escape() { keys Escape; sleep 0.3; }
 never_secret() {
@@ -72,10 +84,10 @@ keys x;                       wait_for "Delete $expired cached responses"
 keys x;                       wait_for "Delete $expired cached responses"   # a second x does not confirm
 keys p;                       wait_for "Deleted $expired cached responses"
 keys Enter;                   wait_for "Accounts   (rows"
-keys l;                       wait_for "Journal of purges   (rows 1–1"
+press_until l "Journal of purges   (rows 1–1"
 wait_for "completed"; wait_for "expired cleanup_expired_cache()"
 escape;                       wait_for "Accounts   (rows"
-keys F1;                      wait_for "Every key of tesladb-admin"
+press_until F1 "Every key of tesladb-admin"
 escape; sleep 0.5; keys q;    wait_for "EXIT=0"
 
 left=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()")
