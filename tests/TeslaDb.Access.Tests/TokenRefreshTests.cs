@@ -95,9 +95,14 @@ public sealed class TokenRefreshTests(AccessFixture fixture) : IClassFixture<Acc
     {
         var account = await StaleTokenAsync("EU.dead");
         var calls = 0;
-        TokenRefreshCallback dead = (_, _) =>
+        TokenRefreshCallback dead = (request, _) =>
         {
-            Interlocked.Increment(ref calls);
+            // The background pass also meets the stale tokens other tests of this class left in the shared database.
+            if (request.TeslaAccountId == account)
+            {
+                Interlocked.Increment(ref calls);
+            }
+
             throw new TeslaLoginRequiredException();
         };
 
