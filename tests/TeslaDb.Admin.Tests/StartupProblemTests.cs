@@ -17,7 +17,7 @@ public sealed class StartupProblemTests(EmptyDatabaseFixture fixture) : IClassFi
             When("Press F5 to try again, q to quit.", new Key('q')),
         ]);
         Assert.NotNull(outcome.Fatal);
-        Assert.Contains("has no TeslaDb schema", outcome.Fatal.Message, StringComparison.Ordinal);
+        Assert.Contains("No TeslaDb schema", outcome.Fatal.Message, StringComparison.Ordinal);
         Assert.Contains("cannot open this database", outcome.LastScreen, StringComparison.Ordinal);
         Assert.DoesNotContain(outcome.Screens, s => s.Contains("Purge the cache", StringComparison.Ordinal));
     }

@@ -52,7 +52,8 @@ public sealed record Problem(ProblemKind Kind, string Message, bool Fatal)
             {
                 PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedFunction or PostgresErrorCodes.UndefinedColumn => new Problem(
                     ProblemKind.NotMigrated,
-                    $"{TeslaDbConnectionString.Describe(target)} has no TeslaDb schema (or an older one): run tesladb-migrate up against it, then start tesladb-admin again.",
+                    // The action first: a long database description must not push it past the screen's edge.
+                    $"No TeslaDb schema (or an older one): run tesladb-migrate up against this database, then start tesladb-admin again. Database: {TeslaDbConnectionString.Describe(target)}.",
                     Fatal: true),
                 PostgresErrorCodes.InsufficientPrivilege => new Problem(
                     ProblemKind.NotAllowed,
