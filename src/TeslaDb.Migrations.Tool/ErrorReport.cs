@@ -28,6 +28,8 @@ internal static class ErrorReport
                 return (ExitCodes.DataLossRefused, $"{exception.Message} (--allow-data-loss)");
             case ChangedMigrationsException:
                 return (ExitCodes.ChangedMigrations, $"{exception.Message} ('{MigrateCommand.Name} verify', then --allow-changed)");
+            case StandbyRefusedException:
+                return (ExitCodes.Standby, exception.Message);
             case TransactionPoolerException:
                 return (ExitCodes.TransactionPooler, exception.Message);
             case Access.Tokens.TokenKeyException:

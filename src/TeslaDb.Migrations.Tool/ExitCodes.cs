@@ -46,6 +46,9 @@ public static class ExitCodes
     /// decrypt (wrong key under that id, tampered). Missing TESLADB_TOKEN_KEYS is a usage error (2).</summary>
     public const int TokenKey = 13;
 
+    /// <summary><c>up</c>/<c>down</c> (or anything that migrates) refused: the server is a standby; migrate the primary.</summary>
+    public const int Standby = 14;
+
     /// <summary>Interrupted (Ctrl+C, SIGTERM); the migration in progress was rolled back.</summary>
     public const int Cancelled = 130;
 }

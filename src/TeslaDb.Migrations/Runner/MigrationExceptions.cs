@@ -174,3 +174,21 @@ public sealed class TransactionPoolerException : Exception
     {
     }
 }
+
+/// <summary>The server is a standby (in recovery, read-only): migrations run on the primary; status and verify work here.</summary>
+public sealed class StandbyRefusedException : Exception
+{
+    public StandbyRefusedException(string server)
+        : base($"{server} is a standby (a read-only replica in recovery): migrate the primary instead; status and verify work on a standby.")
+    {
+    }
+
+    public StandbyRefusedException()
+    {
+    }
+
+    public StandbyRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

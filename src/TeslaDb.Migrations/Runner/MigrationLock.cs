@@ -35,6 +35,7 @@ internal sealed class MigrationLock : IAsyncDisposable
         {
             await connection.OpenAsync(cancellationToken);
             await PoolerCheck.EnsureSessionAsync(connection, connectionString, target, cancellationToken);
+            await RefuseStandbyAsync(connection, target, cancellationToken);
             if (!await TryLockAsync(connection, cancellationToken))
             {
                 onWaiting?.Invoke(await DescribeHolderAsync(connection, cancellationToken));
@@ -50,6 +51,17 @@ internal sealed class MigrationLock : IAsyncDisposable
             // the version table could not be created): every other run would wait for it until the pool drops it.
             await ReleaseAsync(connection);
             throw;
+        }
+    }
+
+    /// <summary>A standby (a streaming replica, read-only until promoted) cannot be migrated: say so before anything
+    /// else fails with "cannot execute CREATE TABLE in a read-only transaction".</summary>
+    private static async Task RefuseStandbyAsync(NpgsqlConnection connection, NpgsqlConnectionStringBuilder target, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+        if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+        {
+            throw new StandbyRefusedException(TeslaDb.Connection.TeslaDbConnectionString.Describe(target));
         }
     }
 
