@@ -76,7 +76,8 @@ public sealed class EnvironmentTests(AdminFixture fixture) : IClassFixture<Admin
             When("Purge cancelled: nothing was deleted.", s => s.Contains("Purge cancelled: nothing was deleted.", StringComparison.Ordinal), new Key('d')),
             new("count checked, then asked again", s => s.Contains("Type 12 to confirm", StringComparison.Ordinal), app =>
             {
-                afterWrongCount = fixture.Cache.CountAsync(scope, ct).GetAwaiter().GetResult();
+                // Off the console's synchronization context: blocking it on an async call that resumes there never ends.
+                afterWrongCount = Task.Run(() => fixture.Cache.CountAsync(scope, ct), ct).GetAwaiter().GetResult();
                 foreach (var key in Type("12"))
                 {
                     app.InjectKey(key);
