@@ -47,6 +47,20 @@ public sealed class SampleDataTests(AccessFixture fixture) : IClassFixture<Acces
         Assert.Equal(["charge_state", "climate_state", "drive_state", "gui_settings", "vehicle_config", "vehicle_state"], stats.Select(s => s.EndpointName));
         Assert.Contains(stats, s => s.Expired > 0);
         Assert.All(stats.Where(s => s.EndpointName is "gui_settings" or "vehicle_config"), s => Assert.Equal(0, s.Expired));
+        // Shaped like the Fleet API's answers: their field names and nesting, and their sizes (a few hundred bytes to KBs).
+        Assert.Equal(60L, await db.ScalarAsync<long>("""
+            SELECT count(*) FROM vehicle_data_cache
+             WHERE CASE endpoint_name
+                     WHEN 'charge_state' THEN response_data ? 'charge_port_latch' AND response_data ? 'scheduled_departure_time'
+                     WHEN 'climate_state' THEN response_data ? 'cabin_overheat_protection'
+                     WHEN 'drive_state' THEN response_data ? 'native_latitude'
+                     WHEN 'vehicle_state' THEN response_data #>> '{software_update,expected_duration_sec}' IS NOT NULL
+                     WHEN 'vehicle_config' THEN response_data ? 'rear_drive_unit'
+                     WHEN 'gui_settings' THEN response_data ? 'gui_tirepressure_units'
+                   END
+               AND (response_data ->> 'timestamp')::bigint > 0
+            """));
+        Assert.InRange(await db.ScalarAsync<double>("SELECT avg(octet_length(response_data::text))::float8 FROM vehicle_data_cache"), 1000, 4000);
         var account = await db.ScalarAsync<Guid>("SELECT tesla_account_id FROM tokens WHERE tesla_account_id IS NOT NULL LIMIT 1");
         var token = await fixture.Tokens.GetForAccountAsync(account, ct);
         Assert.StartsWith("EU_DEMO-ONLY-", token!.RefreshToken, StringComparison.Ordinal);
