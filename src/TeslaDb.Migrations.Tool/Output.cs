@@ -119,6 +119,11 @@ internal static class Output
             return;
         }
 
+        writer.WriteLine();
+        writer.WriteLine("-- Every step is bounded, as 'up' bounds it: a statement that queues for a lock longer than lock_timeout");
+        writer.WriteLine("-- fails instead of blocking the table's other users ('up' then retries it with back-off).");
+        WriteStatements(writer, script.SessionStatements);
+
         if (script.VersionTableStatements.Count > 0)
         {
             writer.WriteLine();

@@ -1,3 +1,5 @@
+using Npgsql;
+using TeslaDb.Migrations.Runner;
 using TeslaDb.Migrations.Tool;
 using TeslaDb.TestSupport;
 
@@ -46,5 +48,33 @@ public sealed class DataLossGuardTests
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
         Assert.Null(await db.ScalarAsync("SELECT to_regclass('public.vehicle_data_cache')::text"));
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM vehicles"));
+    }
+
+    [Fact]
+    public async Task The_guard_reads_drops_as_PostgreSQL_does_unqualified_quoted_IF_EXISTS_and_without_COLUMN()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await TestDatabase.CreateAsync();
+        await db.ExecuteAsync("""
+            CREATE TABLE public.kept (id int, note text, empty text); INSERT INTO public.kept VALUES (1, 'x', NULL);
+            CREATE SCHEMA other; CREATE TABLE other."Mixed Case" (id int); INSERT INTO other."Mixed Case" VALUES (1);
+            CREATE TABLE public.nothing (id int);
+            """);
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync(ct);
+
+        async Task<IReadOnlyList<string>> Find(string sql) => await DataLossCheck.FindAsync(connection, [sql], ct);
+
+        Assert.Equal(["table public.kept (has rows)"], await Find("DROP TABLE IF EXISTS kept"));
+        Assert.Equal(["table public.kept (has rows)"], await Find("drop table \"public\".kept cascade"));
+        Assert.Equal(["table other.Mixed Case (has rows)"], await Find("DROP TABLE IF EXISTS other.\"Mixed Case\""));
+        Assert.Equal(["column public.kept.note (has values)"], await Find("ALTER TABLE ONLY kept DROP note"));
+        Assert.Equal(["column public.kept.note (has values)"], await Find("ALTER TABLE IF EXISTS public.kept DROP COLUMN IF EXISTS \"note\""));
+        // Nothing to lose: an empty table or column, a constraint, or what is already gone.
+        Assert.Empty(await Find("DROP TABLE nothing"));
+        Assert.Empty(await Find("ALTER TABLE kept DROP COLUMN empty"));
+        Assert.Empty(await Find("ALTER TABLE kept DROP CONSTRAINT kept_pkey"));
+        Assert.Empty(await Find("DROP TABLE IF EXISTS gone"));
+        Assert.Empty(await Find("ALTER TABLE kept DROP COLUMN IF EXISTS gone"));
     }
 }

@@ -57,8 +57,12 @@ public sealed class RoundTripTests
         await using var scripted = await TestDatabase.CreateAsync();
         await Migrator(migrated).UpAsync(cancellationToken: ct);
 
-        var script = await CliRun.InProcessAsync(["script", "--connection", scripted.ConnectionString]);
+        var script = await CliRun.InProcessAsync(["script", "--connection", scripted.ConnectionString, "--step-lock-timeout", "2.5", "--statement-timeout", "600"]);
         Assert.Equal(0, script.ExitCode);
+        // Run by hand, the script is bounded as 'up' is: the step limits come before any DDL.
+        var lines = script.Out.Split('\n');
+        Assert.True(Array.IndexOf(lines, "SET lock_timeout = 2500;") is > 0 and var at && at < Array.IndexOf(lines, "BEGIN;"), script.Out);
+        Assert.Contains("SET statement_timeout = 600000;", lines);
         // One transaction per migration that has one, plus the version table's; the concurrent-index ones have none.
         Assert.Equal(KnownMigrations.Transactional + 1, script.Out.Split('\n').Count(line => line == "BEGIN;"));
         Assert.Equal(KnownMigrations.Transactional + 1, script.Out.Split('\n').Count(line => line == "COMMIT;"));

@@ -80,10 +80,12 @@ public sealed class MigrationPlanner
         {
             session.Runner.Down(migration.Migration);
         }
-        catch (Exception e) when (e is NotSupportedException or NotImplementedException or InvalidOperationException)
+        catch (Exception e) when (e is NotSupportedException or NotImplementedException)
         {
-            // An irreversible migration's Down throws by design: 'down' past it fails before dropping anything, so
-            // there is nothing for the data-loss guard (or the lint) to read.
+            // An irreversible migration's Down throws by design (FluentMigrator's auto-reversal throws
+            // NotSupportedException for what it cannot reverse): 'down' past it fails before dropping anything, so
+            // there is nothing for the data-loss guard (or the lint) to read. Anything else is a real failure and
+            // surfaces.
             _ = capture.Drain();
             return [];
         }

@@ -98,8 +98,11 @@ internal sealed class FluentSession : IDisposable
     /// </summary>
     public int ApplyStepLimits(TimeSpan lockTimeout, TimeSpan? statementTimeout)
     {
-        Runner.Processor.Execute($"SET lock_timeout = {Milliseconds(lockTimeout)}");
-        Runner.Processor.Execute($"SET statement_timeout = {(statementTimeout is { } s ? Milliseconds(s) : 0)}");
+        foreach (var statement in StepLimitStatements(lockTimeout, statementTimeout))
+        {
+            Runner.Processor.Execute(statement);
+        }
+
         using var pid = Runner.Processor.Read("SELECT pg_backend_pid()");
         return Convert.ToInt32(pid.Tables[0].Rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -109,6 +112,14 @@ internal sealed class FluentSession : IDisposable
     public bool ConnectionLost =>
         Runner.Processor is FluentMigrator.Runner.Processors.GenericProcessorBase { Connection: { } connection }
         && connection.State is not System.Data.ConnectionState.Open;
+
+    /// <summary>The session settings that bound every step, as <see cref="ApplyStepLimits"/> runs them and as
+    /// <c>script</c> prints them (so a DBA who runs the script by hand gets the same bounds).</summary>
+    public static IReadOnlyList<string> StepLimitStatements(TimeSpan lockTimeout, TimeSpan? statementTimeout) =>
+    [
+        $"SET lock_timeout = {Milliseconds(lockTimeout)}",
+        $"SET statement_timeout = {(statementTimeout is { } s ? Milliseconds(s) : 0)}",
+    ];
 
     private static long Milliseconds(TimeSpan t) => (long)Math.Max(1, Math.Ceiling(t.TotalMilliseconds));
 

@@ -30,8 +30,10 @@ public sealed record MigrationStep(long Version, string Description, TimeSpan El
 /// <param name="InTransaction">False for a migration that opts out of the per-migration transaction.</param>
 public sealed record ScriptedMigration(long Version, string Description, bool InTransaction, IReadOnlyList<string> Statements);
 
-/// <summary>What <c>up</c> would run: first the version table's creation (when absent), then each migration.</summary>
-public sealed record MigrationScript(IReadOnlyList<string> VersionTableStatements, IReadOnlyList<ScriptedMigration> Migrations);
+/// <summary>What <c>up</c> would run: the session settings that bound each step (<c>lock_timeout</c>,
+/// <c>statement_timeout</c>), then the version table's creation (when absent), then each migration.</summary>
+public sealed record MigrationScript(
+    IReadOnlyList<string> SessionStatements, IReadOnlyList<string> VersionTableStatements, IReadOnlyList<ScriptedMigration> Migrations);
 
 /// <summary>A migration of the assemblies: the SQL its Up generates (previewed) and the checksum of that SQL.</summary>
 internal sealed record KnownMigration(long Version, string Description, string Checksum, IReadOnlyList<string> UpSql);

@@ -212,7 +212,8 @@ public sealed class TeslaDbMigrator
                     migrations.Add(new ScriptedMigration(migration.Version, FluentSession.Describe(migration), transactional, capture.Drain()));
                 }
 
-                return new MigrationScript(versionTable, migrations);
+                var limits = FluentSession.StepLimitStatements(_options.StepLockTimeout, _options.StatementTimeout);
+                return new MigrationScript(limits, versionTable, migrations);
             },
             cancellationToken);
     }

@@ -66,13 +66,14 @@ namespace TeslaDb.Migrations.TestMigrations.Plan
 
 namespace TeslaDb.Migrations.TestMigrations.Plan.UnguardedDown
 {
-    /// <summary>A Down the data-loss guard cannot read (IF EXISTS): 'down' would drop the rows without refusing.</summary>
+    /// <summary>A Down the data-loss guard cannot read (a list of tables): 'down' would drop the rows without refusing.</summary>
     [Migration(Keepsakes.Version, "Create keepsakes")]
     public sealed class CreateKeepsakes : Migration
     {
         public override void Up() => Execute.Sql($"CREATE TABLE public.{Keepsakes.Table} (id bigint PRIMARY KEY)");
 
-        public override void Down() => Execute.Sql($"DROP TABLE IF EXISTS public.{Keepsakes.Table}");
+        // A list of tables: the guard reads the first name only, so only the lint (TDB008) sees the second.
+        public override void Down() => Execute.Sql($"DROP TABLE IF EXISTS public.{Keepsakes.Table}_archive, public.{Keepsakes.Table}");
     }
 
     public static class Keepsakes
