@@ -9,7 +9,7 @@ namespace TeslaDb.Access.DependencyInjection;
 /// table (<c>tesladb.version_info</c>) records at least <see cref="RequiredSchemaVersion"/>. Access does not reference
 /// TeslaDb.Migrations (dependencies point one way), so it carries the version of the newest migration its SQL needs.
 /// </summary>
-public sealed class TeslaDbHealthCheck(TeslaDbDatabase database) : IHealthCheck
+internal sealed class TeslaDbHealthCheck(TeslaDbDatabase database) : IHealthCheck
 {
     /// <summary>The newest migration the repositories' SQL needs (202612023000: <c>tesla_api_backoff</c>).</summary>
     public const long RequiredSchemaVersion = 202612023000;

@@ -3,7 +3,7 @@ using Npgsql;
 namespace TeslaDb.Migrations.Runner;
 
 /// <summary>Turns PostgreSQL errors a person can act on into what to do, instead of a bare SQLSTATE.</summary>
-public static class PostgresProblem
+internal static class PostgresProblem
 {
     /// <summary>The message of <paramref name="error"/>, said so a person knows what to do when we know it.</summary>
     /// <param name="login">The role the migration connects as, named in the grant to run.</param>

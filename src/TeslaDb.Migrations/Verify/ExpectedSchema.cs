@@ -6,7 +6,7 @@ namespace TeslaDb.Migrations.Verify;
 /// and fails when the committed file differs (<c>TESLADB_UPDATE_BASELINES=1</c> rewrites it) — so they cannot drift
 /// from the migrations, and a change to the schema shows up in review as a diff of these files.
 /// </summary>
-public static class ExpectedSchema
+internal static class ExpectedSchema
 {
     public static string FileName(bool supabase) => supabase ? "supabase.schema" : "plain.schema";
 

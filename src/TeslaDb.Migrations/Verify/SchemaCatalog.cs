@@ -8,7 +8,7 @@ namespace TeslaDb.Migrations.Verify;
 /// the cleanup and read tokens. Objects of other tables in the same schema are not looked at: a Supabase project's
 /// public schema holds the user's own tables too.
 /// </summary>
-public static class SchemaCatalog
+internal static class SchemaCatalog
 {
     private const string OurTables = "('public.tesla_accounts', 'public.tokens', 'public.vehicles', 'public.vehicle_data_cache', 'public.tesla_api_backoff', 'tesladb.version_info', 'tesladb.admin_journal')";
 

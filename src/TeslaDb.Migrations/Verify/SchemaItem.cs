@@ -2,7 +2,7 @@ namespace TeslaDb.Migrations.Verify;
 
 /// <summary>One object of the schema: its kind ("index"), its name ("public.idx_vehicles_vin") and its definition
 /// as the catalog prints it. Two databases whose items are equal have the same schema.</summary>
-public sealed record SchemaItem(string Kind, string Name, string Definition)
+internal sealed record SchemaItem(string Kind, string Name, string Definition)
 {
     public string Key => $"{Kind} {Name}";
 
