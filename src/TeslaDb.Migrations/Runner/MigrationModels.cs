@@ -32,8 +32,11 @@ public sealed record ScriptedMigration(long Version, string Description, bool In
 
 /// <summary>What <c>up</c> would run: the session settings that bound each step (<c>lock_timeout</c>,
 /// <c>statement_timeout</c>), then the version table's creation (when absent), then each migration.</summary>
-public sealed record MigrationScript(
-    IReadOnlyList<string> SessionStatements, IReadOnlyList<string> VersionTableStatements, IReadOnlyList<ScriptedMigration> Migrations);
+public sealed record MigrationScript(IReadOnlyList<string> VersionTableStatements, IReadOnlyList<ScriptedMigration> Migrations)
+{
+    /// <summary>The <c>SET</c> statements that bound every step, run first on the session.</summary>
+    public IReadOnlyList<string> SessionStatements { get; init; } = [];
+}
 
 /// <summary>A migration of the assemblies: the SQL its Up generates (previewed) and the checksum of that SQL.</summary>
 internal sealed record KnownMigration(long Version, string Description, string Checksum, IReadOnlyList<string> UpSql);

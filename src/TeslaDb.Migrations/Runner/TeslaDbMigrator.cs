@@ -213,7 +213,7 @@ public sealed class TeslaDbMigrator
                 }
 
                 var limits = FluentSession.StepLimitStatements(_options.StepLockTimeout, _options.StatementTimeout);
-                return new MigrationScript(limits, versionTable, migrations);
+                return new MigrationScript(versionTable, migrations) { SessionStatements = limits };
             },
             cancellationToken);
     }
