@@ -19,16 +19,24 @@ namespace TeslaDb.Access;
 /// UTC) and linq2db's <see cref="DataOptions"/> and mapping, each built once. Repositories open one connection per
 /// operation from it. Register it as a singleton (<c>services.AddTeslaDb(…)</c> does) and dispose it at shutdown.
 /// </summary>
-public sealed class TeslaDbDatabase : IAsyncDisposable
+public sealed partial class TeslaDbDatabase : IAsyncDisposable
 {
     private static readonly MappingSchema Mapping = TeslaDbMapping.Build();
     private static readonly AsyncLocal<string?> CurrentOperation = new();
 
-    private readonly ILogger _logger;
+    private static readonly AsyncLocal<bool> PrimaryOnly = new();
 
-    private TeslaDbDatabase(NpgsqlDataSource dataSource, ILogger logger, TokenKeyring tokenKeys)
+    private readonly ILogger _logger;
+    private readonly DataSources _sources;
+    private readonly ReplicaLag _lag;
+
+    private TeslaDbDatabase(DataSources sources, TeslaDbRoutingOptions routing, ILogger logger, TokenKeyring tokenKeys)
     {
+        _sources = sources;
+        var dataSource = sources.Primary;
         DataSource = dataSource;
+        Routing = routing;
+        _lag = new ReplicaLag(routing.LagSampleLifetime);
         _logger = logger;
         TokenProtector = new TokenProtector(tokenKeys);
         Options = new DataOptions()
@@ -40,7 +48,15 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
     /// <summary>Where the database is, safe to print (no password).</summary>
     public string Description { get; private init; } = string.Empty;
 
+    /// <summary>The primary (with a multi-host string, whichever host is primary now): writes, locks and the reads
+    /// that must see the latest writes.</summary>
     internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Where lag-tolerant reads go and how reads are retried.</summary>
+    internal TeslaDbRoutingOptions Routing { get; }
+
+    /// <summary>True when lag-tolerant reads have standbys to go to (a multi-host string or a read connection).</summary>
+    public bool HasReadReplicas => _sources.Replica is not null;
 
     internal DataOptions Options { get; }
 
@@ -74,14 +90,42 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
     /// <exception cref="ArgumentException">The cache options are invalid.</exception>
     /// <exception cref="Tokens.TokenKeyException">TESLADB_TOKEN_KEYS is malformed.</exception>
     public static TeslaDbDatabase Create(
-        string connectionString, TeslaCacheOptions cacheOptions, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null)
+        string connectionString, TeslaCacheOptions cacheOptions, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null) =>
+        Create(connectionString, cacheOptions, new TeslaDbRoutingOptions(), loggerFactory, tokenKeys);
+
+    /// <summary>Builds the database access with the cache's policies and the routing of reads to standbys and their
+    /// retries (<see cref="TeslaDbRoutingOptions"/>). A multi-host <paramref name="connectionString"/>
+    /// (<c>Host=a:5432,b:5432</c>) sends writes to whichever host is primary and lag-tolerant reads to a standby.</summary>
+    /// <exception cref="ConnectionStringException">A connection string cannot be parsed.</exception>
+    /// <exception cref="ArgumentException">The cache or routing options are invalid.</exception>
+    /// <exception cref="Tokens.TokenKeyException">TESLADB_TOKEN_KEYS is malformed.</exception>
+    public static TeslaDbDatabase Create(
+        string connectionString, TeslaCacheOptions cacheOptions, TeslaDbRoutingOptions routing, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null)
     {
         ArgumentNullException.ThrowIfNull(cacheOptions);
+        ArgumentNullException.ThrowIfNull(routing);
         if (cacheOptions.Problems() is [var first, ..])
         {
             throw new ArgumentException(first, nameof(cacheOptions));
         }
 
+        if (routing.Problems() is [var problem, ..])
+        {
+            throw new ArgumentException(problem, nameof(routing));
+        }
+
+        var builder = Prepare(connectionString);
+        var sources = DataSources.Build(builder, routing.ReadConnectionString is { } read ? Prepare(read) : null);
+        return new TeslaDbDatabase(sources, routing, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"), tokenKeys ?? TokenKeyring.FromEnvironment())
+        {
+            Description = TeslaDbConnectionString.Describe(builder),
+            CacheOptions = cacheOptions,
+        };
+    }
+
+    /// <summary>The caller's connection string with TeslaDb's defaults (UTC session, auto-prepare, no reset).</summary>
+    private static NpgsqlConnectionStringBuilder Prepare(string connectionString)
+    {
         var builder = TeslaDbConnectionString.Parse(connectionString);
         // timestamptz values are read and written as UTC instants whatever the server's or process's zone.
         builder.Timezone = "UTC";
@@ -112,12 +156,7 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
             builder.NoResetOnClose = true;
         }
 
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        return new TeslaDbDatabase(dataSource, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("TeslaDb.Access"), tokenKeys ?? TokenKeyring.FromEnvironment())
-        {
-            Description = TeslaDbConnectionString.Describe(builder),
-            CacheOptions = cacheOptions,
-        };
+        return builder;
     }
 
     private static bool IsSupabaseTransactionPooler(NpgsqlConnectionStringBuilder builder) =>
@@ -164,5 +203,5 @@ public sealed class TeslaDbDatabase : IAsyncDisposable
         CommandObserver?.Invoke(operation, sql);
     }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _sources.DisposeAsync();
 }

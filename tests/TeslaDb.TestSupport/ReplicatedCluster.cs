@@ -53,7 +53,9 @@ public sealed class ReplicatedCluster : IAsyncDisposable
     {
         await using var primary = new NpgsqlConnection(Primary.ConnectionString);
         await primary.OpenAsync(cancellationToken);
-        var lsn = await ScalarAsync<string>(primary, "SELECT pg_current_wal_lsn()::text", cancellationToken);
+        // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit off (the dev
+        // clusters' fast setting) a commit can sit in the WAL buffers, behind the write position, for a while.
+        var lsn = await ScalarAsync<string>(primary, "SELECT pg_current_wal_insert_lsn()::text", cancellationToken);
         await using var standby = new NpgsqlConnection(Standby.ConnectionString);
         await standby.OpenAsync(cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -12,6 +12,18 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
     /// <summary>Creates an active account for a Supabase user (seed operation 1).</summary>
     public async Task<TeslaAccount> CreateAsync(Guid supabaseUserId, string accountName, string? email = null, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await CreateCoreAsync(supabaseUserId, accountName, email, cancellationToken);
+        }
+        catch (Exception e) when (database.NoteWriteFault(e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<TeslaAccount> CreateCoreAsync(Guid supabaseUserId, string accountName, string? email = null, CancellationToken cancellationToken = default)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(accountName);
         await using var db = database.Open("Accounts.Create");
         var row = await db.GetTable<AccountRow>()
@@ -24,25 +36,30 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
     }
 
     /// <summary>A user's accounts, oldest first; only the active ones when <paramref name="activeOnly"/>.</summary>
-    public async Task<IReadOnlyList<TeslaAccount>> ListAsync(Guid supabaseUserId, bool activeOnly = false, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TeslaAccount>> ListAsync(Guid supabaseUserId, bool activeOnly = false, CancellationToken cancellationToken = default)
     {
-        await using var db = database.Open(activeOnly ? "Accounts.ListActive" : "Accounts.List");
-        var query = db.GetTable<AccountRow>().Where(a => a.SupabaseUserId == supabaseUserId);
-        if (activeOnly)
+        var operation = activeOnly ? "Accounts.ListActive" : "Accounts.List";
+        return database.ReadAsync<IReadOnlyList<TeslaAccount>>(operation, ReadFrom.Primary, async (connection, ct) =>
         {
-            query = query.Where(a => a.IsActive);
-        }
+            await using var db = database.Open(operation, connection);
+            var query = db.GetTable<AccountRow>().Where(a => a.SupabaseUserId == supabaseUserId);
+            if (activeOnly)
+            {
+                query = query.Where(a => a.IsActive);
+            }
 
-        var rows = await query.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(cancellationToken);
-        return [.. rows.Select(ToModel)];
+            var rows = await query.OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct);
+            return [.. rows.Select(ToModel)];
+        }, cancellationToken);
     }
 
-    public async Task<TeslaAccount?> GetAsync(Guid accountId, CancellationToken cancellationToken = default)
-    {
-        await using var db = database.Open("Accounts.Get");
-        var row = await db.GetTable<AccountRow>().FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        return row is null ? null : ToModel(row);
-    }
+    public Task<TeslaAccount?> GetAsync(Guid accountId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync("Accounts.Get", ReadFrom.Primary, async (connection, ct) =>
+        {
+            await using var db = database.Open("Accounts.Get", connection);
+            var row = await db.GetTable<AccountRow>().FirstOrDefaultAsync(a => a.Id == accountId, ct);
+            return row is null ? null : ToModel(row);
+        }, cancellationToken);
 
     /// <summary>Renames an account; false when it does not exist.</summary>
     public async Task<bool> RenameAsync(Guid accountId, string accountName, CancellationToken cancellationToken = default)
@@ -99,28 +116,32 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
 
         // The vehicle count is a subquery per row of the page (idx_vehicles_tesla_account_id), not a join that
         // would count every account's vehicles before the LIMIT.
-        await using var command = database.Command(
-            "Accounts.Browse",
-            $"""
-            SELECT a.id, a.supabase_user_id, a.account_name, a.email, a.is_active, a.created_at,
-                   (SELECT count(*) FROM public.vehicles v WHERE v.tesla_account_id = a.id)
-              FROM public.tesla_accounts a
-             WHERE {where}
-             ORDER BY a.supabase_user_id, a.id
-             LIMIT @limit
-            """);
-        command.Parameters.AddRange(parameters.ToArray());
-        command.Parameters.Add(limit);
-        var items = new List<AccountSummary>(pageSize + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var items = await database.ReadAsync("Accounts.Browse", ReadFrom.Replica, async (connection, ct) =>
         {
-            while (await reader.ReadAsync(cancellationToken))
+            await using var command = database.Command(
+                "Accounts.Browse",
+                $"""
+                SELECT a.id, a.supabase_user_id, a.account_name, a.email, a.is_active, a.created_at,
+                       (SELECT count(*) FROM public.vehicles v WHERE v.tesla_account_id = a.id)
+                  FROM public.tesla_accounts a
+                 WHERE {where}
+                 ORDER BY a.supabase_user_id, a.id
+                 LIMIT @limit
+                """,
+                connection);
+            command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            command.Parameters.Add(limit.Clone());
+            var rows = new List<AccountSummary>(pageSize + 1);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                items.Add(new AccountSummary(
+                rows.Add(new AccountSummary(
                     reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                     reader.GetBoolean(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt64(6)));
             }
-        }
+
+            return rows;
+        }, cancellationToken);
 
         var more = Keyset.HasMore(items, pageSize);
         return new AccountPage(items, more ? items[^1].Cursor : null);

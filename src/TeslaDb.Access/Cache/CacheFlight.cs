@@ -89,6 +89,10 @@ internal sealed class CacheFlight(TeslaDbDatabase database, CacheRequest request
             activity?.SetStatus(ActivityStatusCode.Error, "hard timeout");
             throw new TimeoutException($"Another instance's fetch of {request.EndpointName} did not finish within the hard timeout ({policy.HardTimeout}).", e);
         }
+        catch (Exception e) when (database.NoteWriteFault(e))
+        {
+            throw; // never: the filter only notes a server that went away
+        }
         catch (Exception e)
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);

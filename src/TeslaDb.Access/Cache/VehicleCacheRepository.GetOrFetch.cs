@@ -123,15 +123,18 @@ public sealed partial class VehicleCacheRepository
         }
     }
 
-    private async Task<StoredResponse?> ReadAsync(CacheRequest request, CancellationToken cancellationToken)
-    {
-        await using var command = database.Command("Cache.Read", ReadSql);
-        command.Parameters.Add(new NpgsqlParameter("vehicle_id", NpgsqlDbType.Uuid) { Value = request.VehicleId });
-        command.Parameters.Add(new NpgsqlParameter("endpoint_name", NpgsqlDbType.Text) { Value = request.EndpointName });
-        command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = request.TeslaAccountId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StoredResponse(Json.Parse(reader.GetString(0)), reader.GetBoolean(1), reader.GetFieldValue<TimeSpan>(2))
-            : null;
-    }
+    // A standby may serve it: a row it has not replayed yet only means a miss, and the fill re-reads on the primary
+    // under its lock before asking Tesla.
+    private Task<StoredResponse?> ReadAsync(CacheRequest request, CancellationToken cancellationToken) =>
+        database.ReadAsync("Cache.Read", ReadFrom.Replica, async (connection, ct) =>
+        {
+            await using var command = database.Command("Cache.Read", ReadSql, connection);
+            command.Parameters.Add(new NpgsqlParameter("vehicle_id", NpgsqlDbType.Uuid) { Value = request.VehicleId });
+            command.Parameters.Add(new NpgsqlParameter("endpoint_name", NpgsqlDbType.Text) { Value = request.EndpointName });
+            command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = request.TeslaAccountId });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct)
+                ? new StoredResponse(Json.Parse(reader.GetString(0)), reader.GetBoolean(1), reader.GetFieldValue<TimeSpan>(2))
+                : null;
+        }, cancellationToken);
 }

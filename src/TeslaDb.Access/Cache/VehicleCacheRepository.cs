@@ -56,6 +56,18 @@ public sealed partial class VehicleCacheRepository(TeslaDbDatabase database)
     /// <paramref name="ttl"/> by the database clock; null never expires.</summary>
     public async Task StoreAsync(Guid accountId, Guid vehicleId, string endpointName, JsonElement response, TimeSpan? ttl, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            await StoreCoreAsync(accountId, vehicleId, endpointName, response, ttl, cancellationToken);
+        }
+        catch (Exception e) when (database.NoteWriteFault(e))
+        {
+            throw;
+        }
+    }
+
+    private async Task StoreCoreAsync(Guid accountId, Guid vehicleId, string endpointName, JsonElement response, TimeSpan? ttl, CancellationToken cancellationToken = default)
+    {
         ValidateWrite(endpointName, response, ttl);
         await using var command = database.Command("Cache.Store", StoreSql);
         AddStoreParameters(command, accountId, vehicleId, endpointName, response, ttl);
@@ -80,6 +92,18 @@ public sealed partial class VehicleCacheRepository(TeslaDbDatabase database)
 
     /// <summary>Stores many responses in one round trip; a repeated (vehicle, endpoint) counts once, the last winning.</summary>
     public async Task StoreManyAsync(IEnumerable<CacheWrite> writes, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StoreManyCoreAsync(writes, cancellationToken);
+        }
+        catch (Exception e) when (database.NoteWriteFault(e))
+        {
+            throw;
+        }
+    }
+
+    private async Task StoreManyCoreAsync(IEnumerable<CacheWrite> writes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writes);
         var byKey = new SortedDictionary<(Guid, string), CacheWrite>();
@@ -110,21 +134,28 @@ public sealed partial class VehicleCacheRepository(TeslaDbDatabase database)
     }
 
     /// <summary>The vehicle's response for the endpoint if it has not expired, else null (seed operation 6).</summary>
-    public async Task<JsonElement?> GetFreshAsync(Guid vehicleId, string endpointName, CancellationToken cancellationToken = default)
+    public Task<JsonElement?> GetFreshAsync(Guid vehicleId, string endpointName, CancellationToken cancellationToken = default)
     {
         TeslaDbValidation.Endpoint(endpointName);
-        await using var command = database.Command("Cache.GetFresh", FreshSql);
-        command.Parameters.Add(new NpgsqlParameter("vehicle_id", NpgsqlDbType.Uuid) { Value = vehicleId });
-        command.Parameters.Add(new NpgsqlParameter("endpoint_name", NpgsqlDbType.Text) { Value = endpointName });
-        return await command.ExecuteScalarAsync(cancellationToken) is string json ? Json.Parse(json) : null;
+        return database.ReadAsync<JsonElement?>("Cache.GetFresh", ReadFrom.Replica, async (connection, ct) =>
+        {
+            await using var command = database.Command("Cache.GetFresh", FreshSql, connection);
+            command.Parameters.Add(new NpgsqlParameter("vehicle_id", NpgsqlDbType.Uuid) { Value = vehicleId });
+            command.Parameters.Add(new NpgsqlParameter("endpoint_name", NpgsqlDbType.Text) { Value = endpointName });
+            return await command.ExecuteScalarAsync(ct) is string json ? Json.Parse(json) : null;
+        }, cancellationToken);
     }
 
     /// <summary>One row with its payload (an operator reading the JSON); null when it is gone.</summary>
-    public async Task<CachedResponse?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    public Task<CachedResponse?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
+        database.ReadAsync("Cache.Get", ReadFrom.Replica, (connection, ct) => GetAsync(id, connection, ct), cancellationToken);
+
+    private async Task<CachedResponse?> GetAsync(Guid id, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = database.Command(
             "Cache.Get",
-            "SELECT id, tesla_account_id, vehicle_id, endpoint_name, response_data::text, expires_at, last_fetched_at, created_at, updated_at, (expires_at IS NULL OR expires_at > now()) FROM public.vehicle_data_cache WHERE id = @id");
+            "SELECT id, tesla_account_id, vehicle_id, endpoint_name, response_data::text, expires_at, last_fetched_at, created_at, updated_at, (expires_at IS NULL OR expires_at > now()) FROM public.vehicle_data_cache WHERE id = @id",
+            connection);
         command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
@@ -148,36 +179,48 @@ public sealed partial class VehicleCacheRepository(TeslaDbDatabase database)
             parameters.Add(new NpgsqlParameter("after", NpgsqlDbType.Uuid) { Value = a });
         }
 
-        await using var command = database.Command(
-            "Cache.Browse", $"SELECT {EntryColumns} FROM public.vehicle_data_cache WHERE {where} ORDER BY id LIMIT @limit");
-        command.Parameters.AddRange(parameters.ToArray());
-        command.Parameters.Add(limit);
-        var items = new List<CacheEntry>(pageSize + 1);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var items = await database.ReadAsync("Cache.Browse", ReadFrom.Replica, async (connection, ct) =>
         {
-            items.Add(new CacheEntry(
-                reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5),
-                reader.GetBoolean(6), reader.GetInt32(7)));
-        }
+            await using var command = database.Command(
+                "Cache.Browse", $"SELECT {EntryColumns} FROM public.vehicle_data_cache WHERE {where} ORDER BY id LIMIT @limit", connection);
+            command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            command.Parameters.Add(limit.Clone());
+            var rows = new List<CacheEntry>(pageSize + 1);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new CacheEntry(
+                    reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5),
+                    reader.GetBoolean(6), reader.GetInt32(7)));
+            }
+
+            return rows;
+        }, cancellationToken);
 
         var more = Keyset.HasMore(items, pageSize);
         return new CachePage(items, more ? items[^1].Id : null);
     }
 
     /// <summary>How many rows a filter covers (what a purge would delete).</summary>
-    public async Task<long> CountAsync(CacheFilter filter, CancellationToken cancellationToken = default)
+    /// <remarks>On the primary: it is what an operator confirms before a purge runs there.</remarks>
+    public Task<long> CountAsync(CacheFilter filter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         var (where, parameters) = Where(filter);
-        await using var command = database.Command("Cache.Count", $"SELECT count(*) FROM public.vehicle_data_cache WHERE {where}");
-        command.Parameters.AddRange(parameters.ToArray());
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        return database.ReadAsync("Cache.Count", ReadFrom.Primary, async (connection, ct) =>
+        {
+            await using var command = database.Command("Cache.Count", $"SELECT count(*) FROM public.vehicle_data_cache WHERE {where}", connection);
+            command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            return (long)(await command.ExecuteScalarAsync(ct))!;
+        }, cancellationToken);
     }
 
     /// <summary>Entries, expired entries, bytes and oldest fetch per endpoint, optionally for one account.</summary>
-    public async Task<IReadOnlyList<EndpointStatistics>> StatisticsAsync(Guid? accountId = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<EndpointStatistics>> StatisticsAsync(Guid? accountId = null, CancellationToken cancellationToken = default) =>
+        database.ReadAsync("Cache.Statistics", ReadFrom.Replica, (connection, ct) => StatisticsAsync(accountId, connection, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<EndpointStatistics>> StatisticsAsync(Guid? accountId, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var (where, parameters) = Where(new CacheFilter(accountId));
         await using var command = database.Command(
@@ -188,7 +231,8 @@ public sealed partial class VehicleCacheRepository(TeslaDbDatabase database)
              WHERE {where}
              GROUP BY endpoint_name
              ORDER BY endpoint_name
-            """);
+            """,
+            connection);
         command.Parameters.AddRange(parameters.ToArray());
         var list = new List<EndpointStatistics>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

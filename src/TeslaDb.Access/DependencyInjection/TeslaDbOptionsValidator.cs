@@ -36,6 +36,19 @@ internal sealed class TeslaDbOptionsValidator : IValidateOptions<TeslaDbOptions>
         }
 
         problems.AddRange((options.Cache ?? new()).Problems().Select(p => "TeslaDb:" + p));
+        var routing = options.Routing ?? new();
+        problems.AddRange(routing.Problems().Select(p => "TeslaDb:" + p));
+        if (routing.ReadConnectionString is { } read)
+        {
+            try
+            {
+                _ = TeslaDbConnectionString.Parse(read);
+            }
+            catch (ConnectionStringException e)
+            {
+                problems.Add("TeslaDb:Routing:ReadConnectionString: " + e.Message);
+            }
+        }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

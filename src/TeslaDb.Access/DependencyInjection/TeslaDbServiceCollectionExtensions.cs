@@ -11,7 +11,8 @@ using TeslaDb.Access.Vehicles;
 
 namespace TeslaDb.Access.DependencyInjection;
 
-/// <summary>Options of <c>AddTeslaDb</c>: configuration section <c>TeslaDb</c> (<c>ConnectionString</c>, <c>Cache</c>).</summary>
+/// <summary>Options of <c>AddTeslaDb</c>: configuration section <c>TeslaDb</c> (<c>ConnectionString</c>, <c>Cache</c>,
+/// <c>Routing</c>).</summary>
 public sealed class TeslaDbOptions
 {
     /// <summary>An Npgsql keyword string or a postgres:// URL.</summary>
@@ -23,6 +24,10 @@ public sealed class TeslaDbOptions
 
     /// <summary>The cache's per-endpoint policies and timeouts (section <c>TeslaDb:Cache</c>).</summary>
     public TeslaCacheOptions Cache { get; set; } = new();
+
+    /// <summary>Reads on standbys and their retries (section <c>TeslaDb:Routing</c>): <c>ReadConnectionString</c>,
+    /// <c>MaxReplicaLag</c>, <c>ReadAttempts</c>… A multi-host <see cref="ConnectionString"/> needs nothing here.</summary>
+    public TeslaDbRoutingOptions Routing { get; set; } = new();
 }
 
 public static class TeslaDbServiceCollectionExtensions
@@ -78,7 +83,7 @@ public static class TeslaDbServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TeslaDbOptions>>().Value;
-            return TeslaDbDatabase.Create(options.ConnectionString, options.Cache, sp.GetService<ILoggerFactory>(), Keyring(options));
+            return TeslaDbDatabase.Create(options.ConnectionString, options.Cache, options.Routing ?? new(), sp.GetService<ILoggerFactory>(), Keyring(options));
         });
         services.TryAddSingleton<TeslaAccountRepository>();
         services.TryAddSingleton<TokenRepository>();

@@ -132,7 +132,22 @@ public sealed partial class TokenRepository
         return new TokenRefreshReport(refreshed, fresh, loginRequired, failed);
     }
 
+    // On the primary, always: the FOR UPDATE lock decides who refreshes. Not replayed when the server goes away (the
+    // delegate may have rotated the refresh token at Tesla); the next call refreshes again.
     private async Task<(TeslaToken Token, bool Refreshed)> RefreshUnderLockAsync(
+        string key, TimeSpan skew, TimeSpan lockTimeout, TokenRefreshCallback refresh, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RefreshUnderLockCoreAsync(key, skew, lockTimeout, refresh, cancellationToken);
+        }
+        catch (Exception e) when (database.NoteWriteFault(e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<(TeslaToken Token, bool Refreshed)> RefreshUnderLockCoreAsync(
         string key, TimeSpan skew, TimeSpan lockTimeout, TokenRefreshCallback refresh, CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);

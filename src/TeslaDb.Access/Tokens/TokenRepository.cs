@@ -78,6 +78,18 @@ public sealed partial class TokenRepository(TeslaDbDatabase database)
     /// <exception cref="TokenKeyException">No token key is configured.</exception>
     public async Task<string> StoreAsync(Guid accountId, JsonElement tokenData, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await StoreCoreAsync(accountId, tokenData, ttl, cancellationToken);
+        }
+        catch (Exception e) when (database.NoteWriteFault(e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<string> StoreCoreAsync(Guid accountId, JsonElement tokenData, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
         if (tokenData.ValueKind != JsonValueKind.Object)
         {
             throw new ArgumentException($"The token must be a JSON object (the OAuth token response), not {tokenData.ValueKind}.", nameof(tokenData));
@@ -96,20 +108,24 @@ public sealed partial class TokenRepository(TeslaDbDatabase database)
 
     /// <summary>The token of an account, under the current key or a legacy one, decrypted; null when there is none.</summary>
     /// <exception cref="TokenKeyException">The row is encrypted under a key id the keyring lacks, or does not decrypt.</exception>
-    public async Task<TeslaToken?> GetForAccountAsync(Guid accountId, CancellationToken cancellationToken = default)
-    {
-        await using var command = database.Command("Tokens.GetForAccount", GetForAccountSql);
-        command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    public Task<TeslaToken?> GetForAccountAsync(Guid accountId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync("Tokens.GetForAccount", ReadFrom.Primary, async (connection, ct) =>
+        {
+            await using var command = database.Command("Tokens.GetForAccount", GetForAccountSql, connection);
+            command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? Read(reader) : null;
+        }, cancellationToken);
 
     /// <summary>What an operator may see of an account's token (current or legacy key): key, expiry, whether an
     /// access and a refresh token are present, the key id, a login-required mark. Needs no key; the values
     /// themselves are never read out of the database.</summary>
-    public async Task<TokenSummary?> DescribeForAccountAsync(Guid accountId, CancellationToken cancellationToken = default)
+    public Task<TokenSummary?> DescribeForAccountAsync(Guid accountId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync("Tokens.DescribeForAccount", ReadFrom.Primary, (connection, ct) => DescribeForAccountAsync(accountId, connection, ct), cancellationToken);
+
+    private async Task<TokenSummary?> DescribeForAccountAsync(Guid accountId, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = database.Command("Tokens.DescribeForAccount", DescribeForAccountSql);
+        await using var command = database.Command("Tokens.DescribeForAccount", DescribeForAccountSql, connection);
         command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
@@ -125,9 +141,12 @@ public sealed partial class TokenRepository(TeslaDbDatabase database)
 
     /// <summary>Tokens whose access token expires within <paramref name="within"/> (or already has), soonest first:
     /// what a refresher works through (<see cref="RefreshExpiringAsync"/> does). No secrets in the result.</summary>
-    public async Task<IReadOnlyList<TokenExpiry>> ListExpiringAsync(TimeSpan within, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TokenExpiry>> ListExpiringAsync(TimeSpan within, CancellationToken cancellationToken = default) =>
+        database.ReadAsync("Tokens.ListExpiring", ReadFrom.Primary, (connection, ct) => ListExpiringAsync(within, connection, ct), cancellationToken);
+
+    private async Task<IReadOnlyList<TokenExpiry>> ListExpiringAsync(TimeSpan within, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = database.Command("Tokens.ListExpiring", ExpiringSql);
+        await using var command = database.Command("Tokens.ListExpiring", ExpiringSql, connection);
         command.Parameters.Add(new NpgsqlParameter("within", NpgsqlDbType.Interval) { Value = within });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<TokenExpiry>();

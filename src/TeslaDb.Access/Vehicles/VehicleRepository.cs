@@ -41,6 +41,18 @@ public sealed class VehicleRepository(TeslaDbDatabase database)
     /// <exception cref="ArgumentException">An item without an integer id, or with a bad VIN; nothing is written.</exception>
     public async Task<IReadOnlyDictionary<long, Guid>> UpsertAsync(Guid accountId, IEnumerable<JsonElement> teslaVehicles, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await UpsertCoreAsync(accountId, teslaVehicles, cancellationToken);
+        }
+        catch (Exception e) when (database.NoteWriteFault(e))
+        {
+            throw;
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<long, Guid>> UpsertCoreAsync(Guid accountId, IEnumerable<JsonElement> teslaVehicles, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(teslaVehicles);
         var byTeslaId = new SortedDictionary<long, VehicleListItem>();
         var index = 0;
@@ -80,49 +92,64 @@ public sealed class VehicleRepository(TeslaDbDatabase database)
     }
 
     /// <summary>All vehicles of an account, by display name then VIN.</summary>
-    public async Task<IReadOnlyList<Vehicle>> ListAsync(Guid accountId, CancellationToken cancellationToken = default)
-    {
-        await using var db = database.Open("Vehicles.List");
-        return Models(await db.GetTable<VehicleRow>().Where(v => v.TeslaAccountId == accountId)
-            .OrderBy(v => v.DisplayName).ThenBy(v => v.Vin).ThenBy(v => v.Id).ToListAsync(cancellationToken));
-    }
+    /// <remarks>On the primary: an app lists right after <see cref="UpsertAsync"/> and must see its own write.</remarks>
+    public Task<IReadOnlyList<Vehicle>> ListAsync(Guid accountId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<Vehicle>>("Vehicles.List", ReadFrom.Primary, async (connection, ct) =>
+        {
+            await using var db = database.Open("Vehicles.List", connection);
+            return Models(await db.GetTable<VehicleRow>().Where(v => v.TeslaAccountId == accountId)
+                .OrderBy(v => v.DisplayName).ThenBy(v => v.Vin).ThenBy(v => v.Id).ToListAsync(ct));
+        }, cancellationToken);
 
     /// <summary>The vehicles of an account synced within <paramref name="maxAge"/> by the database clock (seed
     /// operation 4): empty when the cache is too old and Tesla must be asked again.</summary>
-    public async Task<IReadOnlyList<Vehicle>> ListSyncedWithinAsync(Guid accountId, TimeSpan maxAge, CancellationToken cancellationToken = default)
+    /// <remarks>A cache read: a standby within the lag bound may serve it (an app that must see the list it has
+    /// just stored reads inside <see cref="TeslaDbDatabase.ReadFromPrimary"/>).</remarks>
+    public Task<IReadOnlyList<Vehicle>> ListSyncedWithinAsync(Guid accountId, TimeSpan maxAge, CancellationToken cancellationToken = default)
     {
         TeslaDbValidation.Ttl(maxAge, nameof(maxAge));
-        await using var command = database.Command(
-            "Vehicles.ListSyncedWithin",
-            $"SELECT {Columns} FROM public.vehicles WHERE tesla_account_id = @account_id AND last_synced_at >= now() - @max_age ORDER BY display_name, vin, id");
-        command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
-        command.Parameters.Add(new NpgsqlParameter("max_age", NpgsqlDbType.Interval) { Value = maxAge });
-        return await ReadAllAsync(command, cancellationToken);
+        return database.ReadAsync("Vehicles.ListSyncedWithin", ReadFrom.Replica, async (connection, ct) =>
+        {
+            await using var command = database.Command(
+                "Vehicles.ListSyncedWithin",
+                $"SELECT {Columns} FROM public.vehicles WHERE tesla_account_id = @account_id AND last_synced_at >= now() - @max_age ORDER BY display_name, vin, id",
+                connection);
+            command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
+            command.Parameters.Add(new NpgsqlParameter("max_age", NpgsqlDbType.Interval) { Value = maxAge });
+            return await ReadAllAsync(command, ct);
+        }, cancellationToken);
     }
 
     /// <summary>Vehicles with this VIN, whichever account holds them (a car can be shared between accounts).</summary>
-    public async Task<IReadOnlyList<Vehicle>> FindByVinAsync(string vin, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Vehicle>> FindByVinAsync(string vin, CancellationToken cancellationToken = default)
     {
         TeslaDbValidation.Vin(vin);
-        await using var db = database.Open("Vehicles.FindByVin");
-        return Models(await db.GetTable<VehicleRow>().Where(v => v.Vin == vin).OrderBy(v => v.Id).ToListAsync(cancellationToken));
+        return database.ReadAsync<IReadOnlyList<Vehicle>>("Vehicles.FindByVin", ReadFrom.Primary, async (connection, ct) =>
+        {
+            await using var db = database.Open("Vehicles.FindByVin", connection);
+            return Models(await db.GetTable<VehicleRow>().Where(v => v.Vin == vin).OrderBy(v => v.Id).ToListAsync(ct));
+        }, cancellationToken);
     }
 
     /// <summary>The vehicle with this Tesla id in an account; null when absent.</summary>
-    public async Task<Vehicle?> FindByTeslaIdAsync(Guid accountId, long teslaId, CancellationToken cancellationToken = default)
-    {
-        await using var db = database.Open("Vehicles.FindByTeslaId");
-        var row = await db.GetTable<VehicleRow>().FirstOrDefaultAsync(v => v.TeslaAccountId == accountId && v.TeslaId == teslaId, cancellationToken);
-        return row is null ? null : Model(row);
-    }
+    public Task<Vehicle?> FindByTeslaIdAsync(Guid accountId, long teslaId, CancellationToken cancellationToken = default) =>
+        database.ReadAsync("Vehicles.FindByTeslaId", ReadFrom.Primary, async (connection, ct) =>
+        {
+            await using var db = database.Open("Vehicles.FindByTeslaId", connection);
+            var row = await db.GetTable<VehicleRow>().FirstOrDefaultAsync(v => v.TeslaAccountId == accountId && v.TeslaId == teslaId, ct);
+            return row is null ? null : Model(row);
+        }, cancellationToken);
 
     /// <summary>An account's vehicles in a state (online, asleep, offline).</summary>
-    public async Task<IReadOnlyList<Vehicle>> ListByStateAsync(Guid accountId, string state, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Vehicle>> ListByStateAsync(Guid accountId, string state, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(state);
-        await using var db = database.Open("Vehicles.ListByState");
-        return Models(await db.GetTable<VehicleRow>().Where(v => v.TeslaAccountId == accountId && v.State == state)
-            .OrderBy(v => v.DisplayName).ThenBy(v => v.Id).ToListAsync(cancellationToken));
+        return database.ReadAsync<IReadOnlyList<Vehicle>>("Vehicles.ListByState", ReadFrom.Replica, async (connection, ct) =>
+        {
+            await using var db = database.Open("Vehicles.ListByState", connection);
+            return Models(await db.GetTable<VehicleRow>().Where(v => v.TeslaAccountId == accountId && v.State == state)
+                .OrderBy(v => v.DisplayName).ThenBy(v => v.Id).ToListAsync(ct));
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -159,21 +186,25 @@ public sealed class VehicleRepository(TeslaDbDatabase database)
             parameters.Add(new NpgsqlParameter("after_id", NpgsqlDbType.Uuid) { Value = after.Id });
         }
 
-        await using var command = database.Command(
-            "Vehicles.Browse",
-            $"SELECT id, tesla_account_id, vin, display_name, state, last_synced_at, now() - last_synced_at FROM public.vehicles WHERE {where} ORDER BY vin, id LIMIT @limit");
-        command.Parameters.AddRange(parameters.ToArray());
-        command.Parameters.Add(limit);
-        var items = new List<VehicleSummary>(pageSize + 1);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var items = await database.ReadAsync("Vehicles.Browse", ReadFrom.Replica, async (connection, ct) =>
         {
-            while (await reader.ReadAsync(cancellationToken))
+            await using var command = database.Command(
+                "Vehicles.Browse",
+                $"SELECT id, tesla_account_id, vin, display_name, state, last_synced_at, now() - last_synced_at FROM public.vehicles WHERE {where} ORDER BY vin, id LIMIT @limit",
+                connection);
+            command.Parameters.AddRange(parameters.Select(p => p.Clone()).ToArray());
+            command.Parameters.Add(limit.Clone());
+            var rows = new List<VehicleSummary>(pageSize + 1);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
-                items.Add(new VehicleSummary(
+                rows.Add(new VehicleSummary(
                     reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                     reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<TimeSpan>(6)));
             }
-        }
+
+            return rows;
+        }, cancellationToken);
 
         var more = Keyset.HasMore(items, pageSize);
         return new VehiclePage(items, more ? items[^1].Cursor : null);
@@ -181,16 +212,21 @@ public sealed class VehicleRepository(TeslaDbDatabase database)
 
     /// <summary>Vehicles whose data contains <paramref name="fragment"/> (jsonb <c>@&gt;</c>, served by the GIN index),
     /// e.g. <c>{"vehicle_config": {"car_type": "model3"}}</c>; at most <paramref name="limit"/>.</summary>
-    public async Task<IReadOnlyList<Vehicle>> FindByDataAsync(JsonElement fragment, int limit = 100, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Vehicle>> FindByDataAsync(JsonElement fragment, int limit = 100, CancellationToken cancellationToken = default)
     {
         TeslaDbValidation.Payload(fragment, nameof(fragment));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var command = database.Command(
-            "Vehicles.FindByData",
-            $"SELECT {Columns} FROM public.vehicles WHERE vehicle_data @> @fragment ORDER BY id LIMIT @limit");
-        command.Parameters.Add(new NpgsqlParameter("fragment", NpgsqlDbType.Jsonb) { Value = fragment.GetRawText() });
-        command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
-        return await ReadAllAsync(command, cancellationToken);
+        var json = fragment.GetRawText();
+        return database.ReadAsync("Vehicles.FindByData", ReadFrom.Replica, async (connection, ct) =>
+        {
+            await using var command = database.Command(
+                "Vehicles.FindByData",
+                $"SELECT {Columns} FROM public.vehicles WHERE vehicle_data @> @fragment ORDER BY id LIMIT @limit",
+                connection);
+            command.Parameters.Add(new NpgsqlParameter("fragment", NpgsqlDbType.Jsonb) { Value = json });
+            command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+            return await ReadAllAsync(command, ct);
+        }, cancellationToken);
     }
 
     private static async Task<IReadOnlyList<Vehicle>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)

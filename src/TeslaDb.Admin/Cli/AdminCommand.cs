@@ -104,7 +104,8 @@ public static class AdminCommand
         var verbose = parsed.GetValue(Verbose);
         try
         {
-            await using var session = AdminSession.Open(connection.Builder, parsed.GetValue(ReadOnly), pageSize, parsed.GetValue(EnvironmentLabel), parsed.GetValue(TypedConfirmAbove));
+            // Asks the server first: on a standby the session is read-only (--read-only implied) and the title says so.
+            await using var session = await AdminSession.OpenAsync(connection.Builder, parsed.GetValue(ReadOnly), pageSize, parsed.GetValue(EnvironmentLabel), parsed.GetValue(TypedConfirmAbove));
             var problem = runConsole(session);
             if (problem is null)
             {

@@ -17,6 +17,8 @@ public sealed class AdminSession : IAsyncDisposable
 {
     public const string ReadOnlyMessage = "This session is read-only (--read-only): nothing can be purged. Restart without --read-only to purge.";
 
+    public const string StandbyMessage = "This server is a standby (a read replica): nothing can be purged here. Connect to the primary to purge.";
+
     private readonly string _connectionString;
 
     private AdminSession(TeslaDbDatabase database, string connectionString, bool readOnly, int pageSize, DatabaseEnvironment environment, long typedConfirmAbove)
@@ -40,6 +42,12 @@ public sealed class AdminSession : IAsyncDisposable
 
     public bool ReadOnly { get; }
 
+    /// <summary>The server this session is on, when <see cref="OpenAsync"/> asked it; null otherwise.</summary>
+    public ServerRole? Server { get; private init; }
+
+    /// <summary>Why nothing can be purged: --read-only, or a standby.</summary>
+    public string ReadOnlyText => Server is { IsStandby: true } ? StandbyMessage : ReadOnlyMessage;
+
     /// <summary>Which database this is (label, local or remote), for the title and the purge confirmation.</summary>
     public DatabaseEnvironment Environment { get; }
 
@@ -49,8 +57,8 @@ public sealed class AdminSession : IAsyncDisposable
     /// <summary>Rows per page of every list.</summary>
     public int PageSize { get; }
 
-    /// <summary>user@host:port/database, safe to show.</summary>
-    public string Description => Database.Description;
+    /// <summary>user@host:port/database, safe to show; with the server's role when known ("… · standby 10.0.0.2:5432").</summary>
+    public string Description => Server is null ? Database.Description : $"{Database.Description} · {Server}";
 
     /// <summary>The connection, for error messages (which print only host, port, user and database).</summary>
     public NpgsqlConnectionStringBuilder Target => new(_connectionString);
@@ -71,7 +79,11 @@ public sealed class AdminSession : IAsyncDisposable
 
     public static AdminSession Open(
         NpgsqlConnectionStringBuilder connection, bool readOnly, int pageSize = 100, string? environmentLabel = null,
-        long typedConfirmAbove = DatabaseEnvironment.DefaultTypedConfirmAbove)
+        long typedConfirmAbove = DatabaseEnvironment.DefaultTypedConfirmAbove) =>
+        Open(connection, readOnly, pageSize, environmentLabel, typedConfirmAbove, null);
+
+    private static AdminSession Open(
+        NpgsqlConnectionStringBuilder connection, bool readOnly, int pageSize, string? environmentLabel, long typedConfirmAbove, ServerRole? server)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
@@ -86,7 +98,34 @@ public sealed class AdminSession : IAsyncDisposable
         }
 
         return new AdminSession(TeslaDbDatabase.Create(builder.ConnectionString), builder.ConnectionString, readOnly, pageSize,
-            DatabaseEnvironment.Detect(builder, environmentLabel), typedConfirmAbove);
+            DatabaseEnvironment.Detect(builder, environmentLabel), typedConfirmAbove)
+        {
+            Server = server,
+        };
+    }
+
+    /// <summary>
+    /// Asks the server whether it is a standby (<see cref="ServerRole"/>), then opens the session: read-only on a
+    /// standby whatever <paramref name="readOnly"/> says (PostgreSQL would refuse every write there anyway). When the
+    /// server cannot be asked (down, wrong password), the session opens without a role and the console shows that
+    /// problem as it always has, with F5 to try again.
+    /// </summary>
+    public static async Task<AdminSession> OpenAsync(
+        NpgsqlConnectionStringBuilder connection, bool readOnly, int pageSize = 100, string? environmentLabel = null,
+        long typedConfirmAbove = DatabaseEnvironment.DefaultTypedConfirmAbove, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ServerRole? server = null;
+        try
+        {
+            server = await ServerRole.DetectAsync(connection, cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // Left to the console's first screen, which says what is wrong in one line.
+        }
+
+        return Open(connection, readOnly || server is { IsStandby: true }, pageSize, environmentLabel, typedConfirmAbove, server);
     }
 
     /// <exception cref="UserInputException">The session is read-only.</exception>
@@ -94,7 +133,7 @@ public sealed class AdminSession : IAsyncDisposable
     {
         if (ReadOnly)
         {
-            throw new UserInputException(ReadOnlyMessage);
+            throw new UserInputException(ReadOnlyText);
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed partial class AdminConsole
     {
         if (_navigator.Session.ReadOnly)
         {
-            ShowMessage(AdminSession.ReadOnlyMessage);
+            ShowMessage(_navigator.Session.ReadOnlyText);
             return;
         }
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using TeslaDb.Connection;
 
 namespace TeslaDb.Migrations.Runner;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FluentMigrator.Infrastructure;
 using Npgsql;
+using TeslaDb.Connection;
 
 namespace TeslaDb.Migrations.Runner;
 

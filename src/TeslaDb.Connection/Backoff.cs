@@ -1,8 +1,9 @@
-namespace TeslaDb.Migrations.Runner;
+namespace TeslaDb.Connection;
 
 /// <summary>Delays that double from <paramref name="first"/> up to <paramref name="cap"/>: short waits stay
-/// responsive, long ones do not hammer the server.</summary>
-internal sealed class Backoff(TimeSpan first, TimeSpan cap)
+/// responsive, long ones do not hammer the server. Shared by the migration runner (lock polls, step retries) and the
+/// repositories' read retries.</summary>
+public sealed class Backoff(TimeSpan first, TimeSpan cap)
 {
     private TimeSpan _next = first;
 
