@@ -82,6 +82,10 @@ public sealed partial class TeslaDbDatabase : IAsyncDisposable
     /// (without keys, tokens can be described and listed, not read or stored).</summary>
     /// <exception cref="ConnectionStringException">The connection string cannot be parsed.</exception>
     /// <exception cref="Tokens.TokenKeyException">TESLADB_TOKEN_KEYS is malformed.</exception>
+    // RS0027 wants the overload with optional parameters to be the longest. The longest (with routing) takes every
+    // argument on purpose, so no call can be ambiguous between it and these two, which keep their shipped optional
+    // parameters for the common case.
+#pragma warning disable RS0027
     public static TeslaDbDatabase Create(string connectionString, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null) =>
         Create(connectionString, new TeslaCacheOptions(), loggerFactory, tokenKeys);
 
@@ -92,6 +96,7 @@ public sealed partial class TeslaDbDatabase : IAsyncDisposable
     public static TeslaDbDatabase Create(
         string connectionString, TeslaCacheOptions cacheOptions, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null) =>
         Create(connectionString, cacheOptions, new TeslaDbRoutingOptions(), loggerFactory, tokenKeys);
+#pragma warning restore RS0027
 
     /// <summary>Builds the database access with the cache's policies and the routing of reads to standbys and their
     /// retries (<see cref="TeslaDbRoutingOptions"/>). A multi-host <paramref name="connectionString"/>
@@ -99,8 +104,10 @@ public sealed partial class TeslaDbDatabase : IAsyncDisposable
     /// <exception cref="ConnectionStringException">A connection string cannot be parsed.</exception>
     /// <exception cref="ArgumentException">The cache or routing options are invalid.</exception>
     /// <exception cref="Tokens.TokenKeyException">TESLADB_TOKEN_KEYS is malformed.</exception>
+    /// <remarks>No optional parameters here: the shorter overloads already have them, and two overloads with optional
+    /// parameters make calls ambiguous as the API grows (RS0026).</remarks>
     public static TeslaDbDatabase Create(
-        string connectionString, TeslaCacheOptions cacheOptions, TeslaDbRoutingOptions routing, ILoggerFactory? loggerFactory = null, TokenKeyring? tokenKeys = null)
+        string connectionString, TeslaCacheOptions cacheOptions, TeslaDbRoutingOptions routing, ILoggerFactory? loggerFactory, TokenKeyring? tokenKeys)
     {
         ArgumentNullException.ThrowIfNull(cacheOptions);
         ArgumentNullException.ThrowIfNull(routing);

@@ -30,7 +30,7 @@ public sealed class FailoverTests
 
         await new TeslaDbMigrator(new MigratorOptions { ConnectionString = new NpgsqlConnectionStringBuilder(cluster.Primary.ConnectionString) { Database = name }.ConnectionString, Supabase = SupabaseMode.Off })
             .UpAsync(cancellationToken: Ct);
-        await using var access = TeslaDbDatabase.Create(cluster.MultiHost(name), new TeslaCacheOptions(), new TeslaDbRoutingOptions(), tokenKeys: TeslaSamples.Keys);
+        await using var access = TeslaDbDatabase.Create(cluster.MultiHost(name), new TeslaCacheOptions(), new TeslaDbRoutingOptions(), loggerFactory: null, tokenKeys: TeslaSamples.Keys);
         var cache = new VehicleCacheRepository(access);
         var vehicles = new VehicleRepository(access);
         var tokens = new TokenRepository(access);

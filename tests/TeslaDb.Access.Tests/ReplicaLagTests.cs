@@ -19,9 +19,9 @@ public sealed class ReplicaLagTests(ReplicatedClusterFixture fixture)
     public async Task A_standby_lagging_past_the_bound_is_skipped_for_the_primary()
     {
         var strict = new TeslaDbRoutingOptions { MaxReplicaLag = Bound, LagSampleLifetime = TimeSpan.FromMilliseconds(100) };
-        await using var access = TeslaDbDatabase.Create(fixture.MultiHostStandbyFirst, new TeslaCacheOptions(), strict, tokenKeys: TeslaSamples.Keys);
+        await using var access = TeslaDbDatabase.Create(fixture.MultiHostStandbyFirst, new TeslaCacheOptions(), strict, loggerFactory: null, tokenKeys: TeslaSamples.Keys);
         await using var lenient = TeslaDbDatabase.Create(
-            fixture.MultiHostStandbyFirst, new TeslaCacheOptions(), new TeslaDbRoutingOptions { MaxReplicaLag = TimeSpan.FromHours(1) }, tokenKeys: TeslaSamples.Keys);
+            fixture.MultiHostStandbyFirst, new TeslaCacheOptions(), new TeslaDbRoutingOptions { MaxReplicaLag = TimeSpan.FromHours(1) }, loggerFactory: null, tokenKeys: TeslaSamples.Keys);
         var (account, vehicle) = await fixture.SeedAsync(access, Ct);
         var served = ServedBy.Watch(access);
         var servedLenient = ServedBy.Watch(lenient);

@@ -18,7 +18,7 @@ public sealed class ReplicaRoutingTests(ReplicatedClusterFixture fixture)
     [Fact]
     public async Task Lag_tolerant_reads_land_on_the_standby_and_the_others_on_the_primary()
     {
-        await using var access = TeslaDbDatabase.Create(fixture.MultiHostStandbyFirst, new TeslaCacheOptions(), new TeslaDbRoutingOptions(), tokenKeys: TeslaSamples.Keys);
+        await using var access = TeslaDbDatabase.Create(fixture.MultiHostStandbyFirst, new TeslaCacheOptions(), new TeslaDbRoutingOptions(), loggerFactory: null, tokenKeys: TeslaSamples.Keys);
         Assert.True(access.HasReadReplicas);
         // The writes succeed: a standby would refuse them (25006), so they reached the primary though it is listed second.
         var (account, vehicle) = await fixture.SeedAsync(access, Ct);
@@ -59,7 +59,7 @@ public sealed class ReplicaRoutingTests(ReplicatedClusterFixture fixture)
     [Fact]
     public async Task Token_refresh_locks_and_stores_on_the_primary()
     {
-        await using var access = TeslaDbDatabase.Create(fixture.MultiHostStandbyFirst, new TeslaCacheOptions(), new TeslaDbRoutingOptions(), tokenKeys: TeslaSamples.Keys);
+        await using var access = TeslaDbDatabase.Create(fixture.MultiHostStandbyFirst, new TeslaCacheOptions(), new TeslaDbRoutingOptions(), loggerFactory: null, tokenKeys: TeslaSamples.Keys);
         var (account, _) = await fixture.SeedAsync(access, Ct);
         var tokens = new TokenRepository(access);
         await tokens.StoreAsync(account, TeslaSamples.Token("eyJ.before", "EU.before"), TimeSpan.FromMinutes(1), Ct);
@@ -85,7 +85,7 @@ public sealed class ReplicaRoutingTests(ReplicatedClusterFixture fixture)
     {
         await using var access = TeslaDbDatabase.Create(
             fixture.On(fixture.Cluster.Primary), new TeslaCacheOptions(), new TeslaDbRoutingOptions { ReadConnectionString = fixture.On(fixture.Cluster.Standby) },
-            tokenKeys: TeslaSamples.Keys);
+            loggerFactory: null, tokenKeys: TeslaSamples.Keys);
         var (account, vehicle) = await fixture.SeedAsync(access, Ct);
         var served = ServedBy.Watch(access);
 

@@ -23,7 +23,7 @@ public sealed class RestartRetryTests
         var db = await cluster.CreateDatabaseAsync();
         await new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString, Supabase = SupabaseMode.Off }).UpAsync(cancellationToken: Ct);
         await using var access = TeslaDbDatabase.Create(db.ConnectionString, tokenKeys: TeslaSamples.Keys);
-        await using var noRetry = TeslaDbDatabase.Create(db.ConnectionString, new TeslaCacheOptions(), new TeslaDbRoutingOptions { ReadAttempts = 1 }, tokenKeys: TeslaSamples.Keys);
+        await using var noRetry = TeslaDbDatabase.Create(db.ConnectionString, new TeslaCacheOptions(), new TeslaDbRoutingOptions { ReadAttempts = 1 }, loggerFactory: null, tokenKeys: TeslaSamples.Keys);
         var account = (await new Accounts.TeslaAccountRepository(access).CreateAsync(Guid.NewGuid(), "Restart", cancellationToken: Ct)).Id;
         var vehicle = (await new Vehicles.VehicleRepository(access).UpsertAsync(account, [TeslaSamples.Vehicle(TeslaSamples.TeslaId(3), TeslaSamples.Vin(3))], Ct)).Values.Single();
         var cache = new VehicleCacheRepository(access);
