@@ -34,6 +34,7 @@ public sealed class AdminSession : IAsyncDisposable
         var own = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" };
         OwnData = NpgsqlDataSource.Create(own.ConnectionString);
         Journal = new PurgeJournal(OwnData);
+        Sorted = new SortedLists(OwnData);
     }
 
     public TeslaDbDatabase Database { get; }
@@ -65,6 +66,9 @@ public sealed class AdminSession : IAsyncDisposable
 
     /// <summary>The journal of purges (tesladb.admin_journal).</summary>
     public PurgeJournal Journal { get; }
+
+    /// <summary>The lists in another order than their natural one (the console's own keyset queries).</summary>
+    internal SortedLists Sorted { get; }
 
     /// <summary>Connections for the console's own queries (journal, health), which no Access repository has.</summary>
     internal NpgsqlDataSource OwnData { get; }
