@@ -47,6 +47,9 @@ public sealed class AdminSession : IAsyncDisposable
     /// <summary>Rows above which a purge on a non-local (or production) database needs its count typed.</summary>
     public long TypedConfirmAbove { get; }
 
+    /// <summary>How often watch (w) reloads the list on screen (--watch-interval; 2 s like k9s).</summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Rows per page of every list.</summary>
     public int PageSize { get; }
 

@@ -8,10 +8,10 @@ namespace TeslaDb.Admin.Core;
 /// long the list. The file is written under a temporary name and moved into place at the end: a cancelled or failed
 /// export leaves no half file behind. Nothing here knows Terminal.Gui; the console shows <see cref="Written"/> as progress.
 /// </summary>
-public sealed class ListExport
+/// <param name="pageSize">Rows read per keyset page while exporting.</param>
+public sealed class ListExport(int pageSize = ListExport.DefaultPageSize)
 {
-    /// <summary>Rows read per page while exporting.</summary>
-    public const int PageSize = 1000;
+    public const int DefaultPageSize = 1000;
 
     private long _written;
 
@@ -38,7 +38,7 @@ public sealed class ListExport
                 await writer.WriteLineAsync(RowText.CsvLine(columns));
             }
 
-            await foreach (var row in list.AllRowsAsync(PageSize, cancellationToken))
+            await foreach (var row in list.AllRowsAsync(pageSize, cancellationToken))
             {
                 await writer.WriteLineAsync(format == ExportFormat.Csv ? RowText.CsvLine(row) : RowText.JsonObject(columns, row));
                 Interlocked.Increment(ref _written);
