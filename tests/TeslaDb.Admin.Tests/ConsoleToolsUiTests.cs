@@ -98,10 +98,11 @@ public sealed class ConsoleToolsUiTests(AdminFixture fixture) : IClassFixture<Ad
             When("rows 1–", new Key('g')),
             When("Go to a vehicle", [.. Type(vehicle.Vin), Key.Enter]),
             When($"› {vehicle.Vin}   (rows 1–6", new Key('w')),
+            // Written on the thread pool: blocking the UI thread on an await that wants to come back to it would hang.
             new("watching", s => s.Contains("[watch 1 s · updated", StringComparison.Ordinal), _ =>
-                fixture.Cache.StoreManyAsync(
+                Task.Run(() => fixture.Cache.StoreManyAsync(
                     [new CacheWrite(seeded.Account.Id, vehicle.Id, "nearby_charging_sites", System.Text.Json.JsonDocument.Parse("{\"sites\": []}").RootElement, TimeSpan.FromHours(1))],
-                    ct).GetAwaiter().GetResult()),
+                    ct), ct).GetAwaiter().GetResult()),
             When("nearby_charging_sites", new Key('w')),
             When("[watch paused]", new Key('q')),
         ], options: new ConsoleOptions(TimeSpan.FromSeconds(1)));

@@ -93,10 +93,17 @@ public sealed class JournalTests(AdminFixture fixture) : IClassFixture<AdminFixt
         await using var holder = new NpgsqlConnection(fixture.Database.ConnectionString);
         await holder.OpenAsync(ct);
         await using var hold = await holder.BeginTransactionAsync(ct);
-        await using (var lockRows = new NpgsqlCommand("SELECT count(*) FROM public.vehicle_data_cache WHERE tesla_account_id = @a FOR UPDATE", holder, hold))
+        await using (var lockRows = new NpgsqlCommand("SELECT id FROM public.vehicle_data_cache WHERE tesla_account_id = @a FOR UPDATE", holder, hold))
         {
             lockRows.Parameters.AddWithValue("a", seeded.Account.Id);
-            Assert.Equal(12L, await lockRows.ExecuteScalarAsync(ct));
+            var locked = 0;
+            await using var reader = await lockRows.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                locked++;
+            }
+
+            Assert.Equal(12, locked);
         }
 
         await using var session = fixture.Session(pageSize: 10);
