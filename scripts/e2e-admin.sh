@@ -18,7 +18,7 @@ tmux() { command tmux -L "$session" "$@"; }
 cleanup() {
   tmux kill-server 2>/dev/null || true
   scripts/dev-db.sh stop >/dev/null 2>&1 || true
-  rm -rf "$TESLADB_DEV_DB_DIR"
+  rm -rf "$TESLADB_DEV_DB_DIR" "${workdir:-}"
 }
 trap cleanup EXIT INT TERM
 
@@ -32,8 +32,12 @@ scripts/dev-db.sh psql -d tesladb_e2e -q -v rows=300 -f scripts/sample-data.sql 
 expired=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()")
 tokens=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM tokens")
 
-tmux new-session -d -s "$session" -x 120 -y 32 \
-  "dotnet src/TeslaDb.Admin/bin/Debug/net10.0/TeslaDb.Admin.dll --env production --typed-confirm-above 100000 2>/tmp/$session.err; echo EXIT=\$?; sleep 120"
+# The console runs in a folder of its own: the export prompt proposes a file there.
+workdir=$(mktemp -d /tmp/tesladb-e2e-work.XXXXXX)
+tmux new-session -d -s "$session" -x 120 -y 32 -c "$workdir" \
+  "dotnet $root/src/TeslaDb.Admin/bin/Debug/net10.0/TeslaDb.Admin.dll --env production --typed-confirm-above 100000 --page-size 10 2>/tmp/$session.err; echo EXIT=\$?; sleep 120"
+# tmux takes the console's OSC 52 copy into its paste buffer (show-buffer reads it back).
+tmux set -s set-clipboard on
 
 screen() { tmux capture-pane -p -t "$session"; }
 # wait_for TEXT: polls the screen for up to 20 s; fails with the screen when the text never shows.
@@ -47,17 +51,15 @@ wait_for() {
   exit 1
 }
 keys() { tmux send-keys -t "$session" "$@"; }
-# press_until KEY TEXT: the console refuses keys while a quiet refresh runs ("Still busy"), so press KEY again
-# until TEXT shows, for up to 20 s.
-press_until() {
-  for _ in $(seq 20); do
-    keys "$1"
-    for _ in $(seq 10); do
-      if screen | grep -qF -- "$2"; then return 0; fi
-      sleep 0.1
-    done
+# wait_gone TEXT: polls until the text is off the screen (a dialog closed), for up to 20 s.
+wait_gone() {
+  for _ in $(seq 200); do
+    if ! screen | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
   done
-  wait_for "$2"
+  echo "e2e-admin.sh: FAILED waiting for '$1' to go. Screen:" >&2
+  screen >&2
+  exit 1
 }
 # Escape alone: a key sent right after it would arrive as Alt+key.
 escape() { keys Escape; sleep 0.3; }
@@ -65,7 +67,7 @@ never_secret() {
   if screen | grep -qE 'DEMO-ONLY|eyJhbGciOiJSUzI1NiJ9'; then echo "e2e-admin.sh: FAILED: a token value is on screen" >&2; screen >&2; exit 1; fi
 }
 
-wait_for "rows 1–25 · page 1 · end"
+wait_for "rows 1–10 · page 1 · more below"
 wait_for "TeslaDb admin · PRODUCTION · local"
 wait_for "values hidden"; never_secret
 keys /;                       wait_for "Filter Accounts"
@@ -75,6 +77,10 @@ keys j Enter;                 wait_for "Endpoint"
 keys /;                       wait_for "Endpoint name"
 keys -l "charge_state"; keys Enter; wait_for "filter 'charge_state'"
 keys Enter;                   wait_for '"battery_level"'; never_secret
+keys c;                       wait_for "Copied the JSON of charge_state"
+copied=$(tmux show-buffer 2>/dev/null || true)
+grep -qF '"battery_level"' <<<"$copied" || { echo "e2e-admin.sh: FAILED: the OSC 52 copy did not reach tmux's buffer (got '${copied:0:80}')" >&2; exit 1; }
+if grep -qE 'DEMO-ONLY|eyJhbGciOiJSUzI1NiJ9' <<<"$copied"; then echo "e2e-admin.sh: FAILED: a token value was copied" >&2; exit 1; fi
 escape; escape; escape;       wait_for "Accounts   (rows"
 keys g;                       wait_for "Go to a vehicle"
 keys -l "5yj'; drop table"; keys Enter; wait_for "cannot start a VIN"
@@ -83,11 +89,20 @@ wait_for "total"; escape
 keys x;                       wait_for "Delete $expired cached responses"
 keys x;                       wait_for "Delete $expired cached responses"   # a second x does not confirm
 keys p;                       wait_for "Deleted $expired cached responses"
-keys Enter;                   wait_for "Accounts   (rows"
-press_until l "Journal of purges   (rows 1–1"
+keys Enter;                   wait_gone "┥Purged┝"
+# The list refreshes quietly after the dialog closes: a key typed meanwhile waits its turn (no re-pressing).
+keys l;                       wait_for "Journal of purges   (rows 1–1"
 wait_for "completed"; wait_for "expired cleanup_expired_cache()"
 escape;                       wait_for "Accounts   (rows"
-press_until F1 "Every key of tesladb-admin"
+keys /;                       wait_for "Filter Accounts"     # clear the filter: export the whole list
+keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace Enter
+wait_for "rows 1–10 · page 1 · more below"
+keys '>';                     wait_for "File to write every row of this list to"
+keys Enter;                   wait_for "Exported 25 rows to $workdir/tesladb-accounts-"
+exported=$(ls "$workdir"/tesladb-accounts-*.csv)
+[ "$(wc -l <"$exported")" = 26 ] || { echo "e2e-admin.sh: FAILED: $exported has $(wc -l <"$exported") lines, not a header and 25 accounts" >&2; exit 1; }
+if grep -qE 'DEMO-ONLY|eyJhbGciOiJSUzI1NiJ9' "$exported"; then echo "e2e-admin.sh: FAILED: a token value was exported" >&2; exit 1; fi
+keys F1;                      wait_for "Every key of tesladb-admin"
 escape; sleep 0.5; keys q;    wait_for "EXIT=0"
 
 left=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()")
@@ -97,4 +112,4 @@ tokens_after=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM 
 journal=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT scope_kind || ' ' || rows_deleted || ' ' || outcome FROM tesladb.admin_journal")
 [ "$journal" = "expired $expired completed" ] || { echo "e2e-admin.sh: FAILED: the journal holds '$journal', not 'expired $expired completed'" >&2; exit 1; }
 [ "$(tmux display -p -t "$session" '#{alternate_on}')" = 0 ] || { echo "e2e-admin.sh: FAILED: the terminal was not restored" >&2; exit 1; }
-echo "e2e-admin.sh: passed (filter, drill-down to JSON, bad VIN, statistics, production label, purge of $expired expired rows confirmed, reported and journaled, journal view, help, $tokens tokens kept, no token on screen, terminal restored)"
+echo "e2e-admin.sh: passed (filter, drill-down to JSON, JSON copied through OSC 52 into tmux's buffer, 25 accounts exported over 3 pages to CSV, bad VIN, statistics, production label, purge of $expired expired rows confirmed, reported and journaled, journal view, help, $tokens tokens kept, no token on screen, terminal restored)"

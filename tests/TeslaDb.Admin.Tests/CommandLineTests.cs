@@ -18,6 +18,7 @@ public sealed class CommandLineTests(EmptyDatabaseFixture fixture) : IClassFixtu
     [Theory]
     [InlineData("--bogus", "Unrecognized command or argument '--bogus'")]
     [InlineData("--page-size 5", "--page-size must be between 10 and 1000 (got 5)")]
+    [InlineData("--watch-interval 0.1", "--watch-interval must be between 0.5 and 3600 seconds (got 0.1)")]
     [InlineData("--connection postgresql://u:s3cr3t-P%40ss%3Bword@host:notaport/db", "--connection: The connection URL is malformed")]
     public async Task A_mistake_gets_exit_2_and_one_line_without_the_password(string args, string expected)
     {
@@ -36,6 +37,7 @@ public sealed class CommandLineTests(EmptyDatabaseFixture fixture) : IClassFixtu
         var (code, output, _) = await RunAsync(["--help"], _ => throw new InvalidOperationException("the console must not start"));
         Assert.Equal(ExitCodes.Success, code);
         Assert.Contains("--read-only", output, StringComparison.Ordinal);
+        Assert.Contains("--watch-interval", output, StringComparison.Ordinal);
         Assert.Contains("4 no TeslaDb schema", output, StringComparison.Ordinal);
     }
 
@@ -57,6 +59,19 @@ public sealed class CommandLineTests(EmptyDatabaseFixture fixture) : IClassFixtu
             Run(session, [When("run tesladb-migrate up", new Key('q'))]).Fatal);
         Assert.Equal(ExitCodes.NotMigrated, code);
         Assert.Contains("run tesladb-migrate up", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_watch_interval_reaches_the_session()
+    {
+        TimeSpan? seen = null;
+        var (code, _, _) = await RunAsync(["--connection", fixture.Database.ConnectionString, "--watch-interval", "5"], session =>
+        {
+            seen = session.WatchInterval;
+            return null;
+        });
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(TimeSpan.FromSeconds(5), seen);
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, Func<AdminSession, Problem?> console)

@@ -15,7 +15,7 @@ public sealed class CommandTableTests(AdminFixture fixture) : IClassFixture<Admi
             When("Accounts   (", Key.F1),
             When("Every key of tesladb-admin", Key.Esc),
             When("help closed", s => !s.Contains("Every key of", StringComparison.Ordinal), new Key('q')),
-        ], height: 40);
+        ], height: 52);
 
         Assert.NotEmpty(outcome.Commands);
         var help = Assert.Single(outcome.Screens.Where(s => s.Contains("Every key of tesladb-admin", StringComparison.Ordinal)).TakeLast(1));

@@ -52,12 +52,12 @@ internal static class HeadlessConsole
 
     public static Key[] Type(string text) => [.. text.Select(c => new Key(c))];
 
-    internal static Outcome Run(AdminSession session, IReadOnlyList<Step> steps, int width = 120, int height = 32)
+    internal static Outcome Run(AdminSession session, IReadOnlyList<Step> steps, int width = 120, int height = 32, ConsoleOptions? options = null)
     {
         using var app = Application.Create();
         app.Init(DriverRegistry.Names.ANSI);
         app.Driver!.SetScreenSize(width, height);
-        var console = new AdminConsole(app, session);
+        var console = new AdminConsole(app, session, options);
         var screens = new List<string>();
         var next = 0;
         var clock = Stopwatch.StartNew();

@@ -43,6 +43,13 @@ public static class AdminCommand
         DefaultValueFactory = _ => DatabaseEnvironment.DefaultTypedConfirmAbove,
     };
 
+    private static readonly Option<double> WatchInterval = new("--watch-interval")
+    {
+        HelpName = "SECONDS",
+        Description = "How often watch (w) reloads the list on screen (0.5 to 3600; default 2, like k9s).",
+        DefaultValueFactory = _ => 2,
+    };
+
     private static readonly Option<bool> Verbose = new("--verbose", "-v")
     {
         Description = "On an unexpected error, print its stack trace after the console closes.",
@@ -62,6 +69,7 @@ public static class AdminCommand
         root.Options.Add(PageSize);
         root.Options.Add(EnvironmentLabel);
         root.Options.Add(TypedConfirmAbove);
+        root.Options.Add(WatchInterval);
         root.Options.Add(Verbose);
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         var parsed = root.Parse(args);
@@ -90,6 +98,13 @@ public static class AdminCommand
             return ExitCodes.Usage;
         }
 
+        var watchInterval = parsed.GetValue(WatchInterval);
+        if (watchInterval is < 0.5 or > 3600 || double.IsNaN(watchInterval))
+        {
+            error.WriteLine($"{Name}: --watch-interval must be between 0.5 and 3600 seconds (got {watchInterval.ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+            return ExitCodes.Usage;
+        }
+
         ResolvedConnection connection;
         try
         {
@@ -106,6 +121,7 @@ public static class AdminCommand
         {
             // Asks the server first: on a standby the session is read-only (--read-only implied) and the title says so.
             await using var session = await AdminSession.OpenAsync(connection.Builder, parsed.GetValue(ReadOnly), pageSize, parsed.GetValue(EnvironmentLabel), parsed.GetValue(TypedConfirmAbove));
+            session.WatchInterval = TimeSpan.FromSeconds(watchInterval);
             var problem = runConsole(session);
             if (problem is null)
             {

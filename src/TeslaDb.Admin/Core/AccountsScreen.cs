@@ -9,6 +9,8 @@ public sealed class AccountsScreen(AdminSession session) : ListScreen<AccountSum
 
     public override IReadOnlyList<string> Columns { get; } = ["User id", "Account", "E-mail", "Active", "Vehicles"];
 
+    public override IReadOnlyList<string> ExportColumns { get; } = ["id", "supabase_user_id", "account_name", "email", "is_active", "created_at", "vehicles"];
+
     public override string FilterPrompt => "User id, account id, or part of an e-mail or account name:";
 
     public override async Task<Screen?> OpenAsync(int index, CancellationToken cancellationToken)
@@ -36,4 +38,9 @@ public sealed class AccountsScreen(AdminSession session) : ListScreen<AccountSum
 
     protected override IReadOnlyList<string> Cells(AccountSummary a) =>
         [a.SupabaseUserId.ToString(), a.AccountName, a.Email ?? "—", a.IsActive ? "yes" : "no", Format.Count(a.VehicleCount)];
+
+    /// <summary>No token here: an account row never carries one (its masked description is the detail line only).</summary>
+    protected override IReadOnlyList<string> ExportCells(AccountSummary a) =>
+        [a.Id.ToString(), a.SupabaseUserId.ToString(), a.AccountName, a.Email ?? string.Empty, a.IsActive ? "true" : "false", Format.Iso(a.CreatedAt),
+         a.VehicleCount.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 }

@@ -36,6 +36,7 @@ public sealed class AdminSession : IAsyncDisposable
         var own = new NpgsqlConnectionStringBuilder(connectionString) { Timezone = "UTC" };
         OwnData = NpgsqlDataSource.Create(own.ConnectionString);
         Journal = new PurgeJournal(OwnData);
+        Sorted = new SortedLists(OwnData);
     }
 
     public TeslaDbDatabase Database { get; }
@@ -53,6 +54,9 @@ public sealed class AdminSession : IAsyncDisposable
 
     /// <summary>Rows above which a purge on a non-local (or production) database needs its count typed.</summary>
     public long TypedConfirmAbove { get; }
+
+    /// <summary>How often watch (w) reloads the list on screen (--watch-interval; 2 s like k9s).</summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Rows per page of every list.</summary>
     public int PageSize { get; }
@@ -73,6 +77,9 @@ public sealed class AdminSession : IAsyncDisposable
 
     /// <summary>The journal of purges (tesladb.admin_journal).</summary>
     public PurgeJournal Journal { get; }
+
+    /// <summary>The lists in another order than their natural one (the console's own keyset queries).</summary>
+    internal SortedLists Sorted { get; }
 
     /// <summary>Connections for the console's own queries (journal, health), which no Access repository has.</summary>
     internal NpgsqlDataSource OwnData { get; }

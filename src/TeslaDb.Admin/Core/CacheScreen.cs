@@ -13,6 +13,10 @@ public sealed class CacheScreen(AdminSession session, VehicleSummary vehicle) : 
 
     public override IReadOnlyList<string> Columns { get; } = ["Endpoint", "Fetched", "Expires", "State", "Size"];
 
+    public override IReadOnlyList<string> SortColumns { get; } = ["id", "expiry", "fetched", "size"];
+
+    public override IReadOnlyList<string> ExportColumns { get; } = ["id", "vehicle_id", "tesla_account_id", "endpoint_name", "last_fetched_at", "expires_at", "fresh", "size_bytes"];
+
     public override string FilterPrompt => "Endpoint name (e.g. charge_state; empty for all):";
 
     public override async Task<Screen?> OpenAsync(int index, CancellationToken cancellationToken)
@@ -32,10 +36,20 @@ public sealed class CacheScreen(AdminSession session, VehicleSummary vehicle) : 
 
     protected override async Task<(IReadOnlyList<CacheEntry> Items, CacheEntry? Next)> FetchAsync(CacheEntry? after, int pageSize, CancellationToken cancellationToken)
     {
+        if (SortColumn != 0 || SortDescending)
+        {
+            var rows = await session.Sorted.CacheAsync(Vehicle.Id, Filter, (CacheSort)SortColumn, SortDescending, after, pageSize, cancellationToken);
+            return SortedLists.Page(rows, pageSize);
+        }
+
         var page = await session.Cache.BrowseAsync(new CacheFilter(VehicleId: Vehicle.Id, EndpointName: Filter), after?.Id, pageSize, cancellationToken);
         return (page.Items, page.NextAfter is null ? null : page.Items[^1]);
     }
 
     protected override IReadOnlyList<string> Cells(CacheEntry e) =>
         [e.EndpointName, Format.Time(e.LastFetchedAt), e.ExpiresAt is null ? "never" : Format.Time(e.ExpiresAt), e.IsFresh ? "fresh" : "EXPIRED", Format.Bytes(e.SizeBytes)];
+
+    protected override IReadOnlyList<string> ExportCells(CacheEntry e) =>
+        [e.Id.ToString(), e.VehicleId.ToString(), e.TeslaAccountId.ToString(), e.EndpointName, Format.Iso(e.LastFetchedAt), Format.Iso(e.ExpiresAt),
+         e.IsFresh ? "true" : "false", e.SizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 }

@@ -8,6 +8,9 @@ public static class Format
     public static string Time(DateTimeOffset? value) =>
         value is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "never";
 
+    /// <summary>An exported time: ISO 8601 in UTC with its fraction ("2026-12-02T16:30:00.1234560Z"); empty for none.</summary>
+    public static string Iso(DateTimeOffset? value) => value is { } v ? v.UtcDateTime.ToString("O", CultureInfo.InvariantCulture) : string.Empty;
+
     public static string Age(TimeSpan age)
     {
         if (age < TimeSpan.Zero)

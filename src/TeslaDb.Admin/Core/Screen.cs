@@ -35,11 +35,71 @@ public abstract class ListScreen : Screen
     /// <summary>The row selected when this list opened another screen; selected again on the way back.</summary>
     public int Selected { get; set; }
 
-    /// <summary>"rows 101–200 · page 2 · more below", or what is empty.</summary>
-    public string Position => Count == 0
+    /// <summary>"rows 101–200 · page 2 · more below", or what is empty; then the filter and the order when not the natural one.</summary>
+    public string Position => (Count == 0
         ? (Filter is null ? "no rows" : $"no rows match '{Filter}'")
         : $"rows {Format.Count((long)PageIndex * PageSize + 1)}–{Format.Count((long)PageIndex * PageSize + Count)} · page {PageIndex + 1}{(HasNext ? " · more below" : " · end")}"
-          + (Filter is null ? string.Empty : $" · filter '{Filter}'");
+          + (Filter is null ? string.Empty : $" · filter '{Filter}'"))
+        + (SortText is { } sort ? " · " + sort : string.Empty);
+
+    /// <summary>The columns this list sorts by, the first being its natural order; empty when it cannot be sorted.</summary>
+    public virtual IReadOnlyList<string> SortColumns => [];
+
+    /// <summary>Index into <see cref="SortColumns"/> of the current order.</summary>
+    public int SortColumn { get; private set; }
+
+    public bool SortDescending { get; private set; }
+
+    /// <summary>"sorted by expiry ↑"; null in the natural order.</summary>
+    public string? SortText => SortColumn == 0 && !SortDescending ? null : $"sorted by {SortColumns[SortColumn]} {(SortDescending ? "↓" : "↑")}";
+
+    /// <summary>Why this list cannot be sorted now; null when it can.</summary>
+    protected virtual string? SortRefusal => SortColumns.Count == 0 ? $"The {Title} list has one order only." : null;
+
+    /// <summary>Sorts by the next column of <see cref="SortColumns"/> (after the last, the natural order again) and loads the first page.</summary>
+    /// <exception cref="UserInputException">This list cannot be sorted.</exception>
+    public Task SortByNextColumnAsync(CancellationToken cancellationToken) =>
+        SortAsync(SortColumns.Count == 0 ? 0 : (SortColumn + 1) % SortColumns.Count, SortDescending, cancellationToken);
+
+    /// <summary>Reverses the order and loads the first page.</summary>
+    /// <exception cref="UserInputException">This list cannot be sorted.</exception>
+    public Task ReverseOrderAsync(CancellationToken cancellationToken) => SortAsync(SortColumn, !SortDescending, cancellationToken);
+
+    /// <summary>Sorts by <paramref name="column"/> (an index into <see cref="SortColumns"/>) and loads the first page.</summary>
+    /// <exception cref="UserInputException">This list cannot be sorted.</exception>
+    public async Task SortAsync(int column, bool descending, CancellationToken cancellationToken)
+    {
+        if (SortRefusal is { } refusal)
+        {
+            throw new UserInputException(refusal);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(column);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, SortColumns.Count);
+        var (previousColumn, previousDescending) = (SortColumn, SortDescending);
+        (SortColumn, SortDescending) = (column, descending);
+        try
+        {
+            await LoadFirstAsync(cancellationToken);
+        }
+        catch
+        {
+            (SortColumn, SortDescending) = (previousColumn, previousDescending);
+            throw;
+        }
+    }
+
+    /// <summary>The column names of an export (raw values: ids, ISO 8601 times, bytes), also the keys of a copied row.</summary>
+    public virtual IReadOnlyList<string> ExportColumns => Columns;
+
+    /// <summary>Row <paramref name="index"/> of the current page as exported.</summary>
+    public abstract IReadOnlyList<string> ExportRow(int index);
+
+    /// <summary>
+    /// Every row of this list, in its current filter and order, read from the first page to the last a page of
+    /// <paramref name="pageSize"/> at a time (keyset), independently of the page on screen: only one page is held.
+    /// </summary>
+    public abstract IAsyncEnumerable<IReadOnlyList<string>> AllRowsAsync(int pageSize, CancellationToken cancellationToken);
 
     public abstract IReadOnlyList<string> Row(int index);
 
@@ -119,6 +179,25 @@ public abstract class ListScreen<TItem, TCursor> : ListScreen
 
     public override IReadOnlyList<string> Row(int index) => Cells(_pages.Items[index]);
 
+    public override IReadOnlyList<string> ExportRow(int index) => ExportCells(_pages.Items[index]);
+
+    public override async IAsyncEnumerable<IReadOnlyList<string>> AllRowsAsync(
+        int pageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        TCursor? after = null;
+        do
+        {
+            var (items, next) = await FetchAsync(after, pageSize, cancellationToken);
+            foreach (var item in items)
+            {
+                yield return ExportCells(item);
+            }
+
+            after = next;
+        }
+        while (after is not null);
+    }
+
     public override Task LoadFirstAsync(CancellationToken cancellationToken) => _pages.LoadFirstAsync(cancellationToken);
 
     public override Task ReloadAsync(CancellationToken cancellationToken) => _pages.ReloadAsync(cancellationToken);
@@ -130,4 +209,7 @@ public abstract class ListScreen<TItem, TCursor> : ListScreen
     protected abstract Task<(IReadOnlyList<TItem> Items, TCursor? Next)> FetchAsync(TCursor? after, int pageSize, CancellationToken cancellationToken);
 
     protected abstract IReadOnlyList<string> Cells(TItem item);
+
+    /// <summary>A row as exported (raw values); the cells on screen unless a list says otherwise.</summary>
+    protected virtual IReadOnlyList<string> ExportCells(TItem item) => Cells(item);
 }

@@ -53,6 +53,8 @@ internal sealed partial class AdminConsole
                     onError?.Invoke();
                     ShowProblem(Problem.From(error, _navigator.Session.Target, startingUp: !_started));
                 }
+
+                ReplayQueuedKeys();
             });
         });
         return true;
@@ -63,8 +65,13 @@ internal sealed partial class AdminConsole
         if (_busy is { Quiet: false } busy)
         {
             var elapsed = (DateTimeOffset.UtcNow - busy.Started).TotalSeconds;
-            var text = _purge?.Describe() ?? busy.Text + "…";
-            ShowMessage($"{text} ({elapsed:0.0} s){(_purge is { Deleting: true } ? " · Esc cancels" : string.Empty)}");
+            var text = _purge?.Describe() ?? ExportProgress() ?? busy.Text + "…";
+            ShowMessage($"{text} ({elapsed:0.0} s){(_purge is { Deleting: true } || _export is not null ? " · Esc cancels" : string.Empty)}");
+        }
+
+        if (_watching)
+        {
+            DrawHeader(); // "updated N s ago" keeps counting
         }
 
         return true;

@@ -112,9 +112,14 @@ internal sealed partial class AdminConsole
         }
     }
 
+    private string _header = string.Empty;
+
+    /// <summary>The header: where the operator is, and the watch state when watch was turned on.</summary>
+    private void DrawHeader() => Window.Header.Text = _header + WatchText();
+
     private void Render(int? select = null)
     {
-        Window.Header.Text = _navigator.Breadcrumb;
+        _header = _navigator.Breadcrumb;
         switch (_navigator.Current)
         {
             case ListScreen list:
@@ -128,7 +133,7 @@ internal sealed partial class AdminConsole
                     Window.Table.EnsureCursorIsVisible();
                 }
 
-                Window.Header.Text = $"{_navigator.Breadcrumb}   ({list.Position})";
+                _header = $"{_navigator.Breadcrumb}   ({list.Position})";
                 Window.Table.SetFocus();
                 RequestDetail();
                 break;
@@ -141,6 +146,7 @@ internal sealed partial class AdminConsole
                 break;
         }
 
+        DrawHeader();
         Window.SetNeedsDraw();
     }
 

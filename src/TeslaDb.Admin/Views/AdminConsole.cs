@@ -15,11 +15,15 @@ internal sealed partial class AdminConsole
     private readonly Navigator _navigator;
     private readonly PurgeWorkflow _purges;
     private readonly IReadOnlyList<ConsoleCommand> _commands;
+    private readonly ConsoleOptions _options;
+    private readonly Osc52Clipboard _clipboard;
     private bool _started;
 
-    public AdminConsole(IApplication app, AdminSession session)
+    public AdminConsole(IApplication app, AdminSession session, ConsoleOptions? options = null)
     {
         _app = app;
+        _options = options ?? new ConsoleOptions(session.WatchInterval);
+        _clipboard = CreateClipboard(_options);
         _navigator = new Navigator(session);
         _purges = new PurgeWorkflow(session, new PurgeConfirmationDialog(app));
         _commands = BuildCommands();
@@ -35,7 +39,7 @@ internal sealed partial class AdminConsole
         // Before any view: the console's one-letter keys must not reach the table's or the JSON view's own handling.
         _app.Keyboard.KeyDown += (_, key) =>
         {
-            if (ReferenceEquals(_app.TopRunnable, Window) && Dispatch(key))
+            if (ReferenceEquals(_app.TopRunnable, Window) && (QueueWhileBusy(key) || Dispatch(key)))
             {
                 key.Handled = true;
             }

@@ -11,6 +11,9 @@ public sealed class JournalScreen(AdminSession session) : ListScreen<JournalEntr
 
     public override string? FilterPrompt => null;
 
+    public override IReadOnlyList<string> ExportColumns { get; } =
+        ["id", "started_at", "outcome", "rows_deleted", "rows_counted", "duration_ms", "scope_kind", "scope", "database_role", "os_user", "os_host"];
+
     public override Task<Screen?> OpenAsync(int index, CancellationToken cancellationToken) => Task.FromResult<Screen?>(null);
 
     protected override async Task<(IReadOnlyList<JournalEntry> Items, JournalEntry? Next)> FetchAsync(JournalEntry? after, int pageSize, CancellationToken cancellationToken)
@@ -32,4 +35,8 @@ public sealed class JournalScreen(AdminSession session) : ListScreen<JournalEntr
     protected override IReadOnlyList<string> Cells(JournalEntry e) =>
         [Format.Time(e.StartedAt), e.Outcome, Format.Count(e.RowsDeleted), Format.Count(e.RowsCounted), $"{e.Duration.TotalSeconds:0.0} s",
          $"{e.ScopeKind} {e.Scope}", e.DatabaseRole, $"{e.OsUser}@{e.OsHost}"];
+
+    protected override IReadOnlyList<string> ExportCells(JournalEntry e) =>
+        [.. new object[] { e.Id, Format.Iso(e.StartedAt), e.Outcome, e.RowsDeleted, e.RowsCounted, (long)e.Duration.TotalMilliseconds, e.ScopeKind, e.Scope, e.DatabaseRole, e.OsUser, e.OsHost }
+            .Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty)];
 }
