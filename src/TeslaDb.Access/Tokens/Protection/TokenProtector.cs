@@ -106,16 +106,24 @@ internal sealed class TokenProtector(TokenKeyring keyring)
             throw new TokenKeyException(keyId, $"Token {tokenKey} is encrypted under key id '{keyId}', which is not in the keyring ({string.Join(", ", Keyring.Ids)}): add key '{keyId}' back to {TokenKeyring.EnvironmentVariable}, or have the owner log in again.");
         }
 
-        if (envelope.Malformed || envelope.Nonce is not { Length: NonceBytes } nonce || envelope.Tag is not { Length: TagBytes } tag || envelope.Ciphertext is not { } ciphertext)
+        if (envelope.Malformed || envelope.Nonce is not { Length: NonceBytes } nonce || envelope.Tag is not { Length: TagBytes } tag)
         {
             throw Damaged(tokenKey, keyId);
         }
 
-        // The plaintext goes into a rented buffer, zeroed before it is returned; the token is parsed out of it.
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(ciphertext.Length, 1));
-        var plaintext = buffer.AsSpan(0, ciphertext.Length);
+        // One rented buffer: the ciphertext decoded from base64, then the plaintext beside it (zeroed before return).
+        var maxCiphertext = envelope.MaxCiphertextBytes(stored);
+        var size = Math.Max(2 * maxCiphertext, 1);
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
+            if (!envelope.TryDecodeCiphertext(stored, buffer.AsSpan(0, maxCiphertext), out var length))
+            {
+                throw Damaged(tokenKey, keyId);
+            }
+
+            var ciphertext = buffer.AsSpan(0, length);
+            var plaintext = buffer.AsSpan(maxCiphertext, length);
             try
             {
                 using var aes = _aes.Rent(keyId);
@@ -130,7 +138,7 @@ internal sealed class TokenProtector(TokenKeyring keyring)
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, size));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
