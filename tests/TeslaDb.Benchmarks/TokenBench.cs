@@ -71,7 +71,14 @@ internal static class TokenBench
         var protector = new TokenProtector(keyring);
         var key = $"user_token:{encrypted.SupabaseUserId}:{encrypted.Id}";
         var envelope = protector.Seal(key, new TokenSecrets(token));
-        var stored = Encoding.UTF8.GetBytes(envelope);
+        // As a read gets it: the text jsonb prints (no JSON escapes in the base64), not the writer's escaped form.
+        byte[] stored;
+        await using (var select = access.DataSource.CreateCommand("SELECT convert_to($1::jsonb::text, 'UTF8')"))
+        {
+            select.Parameters.AddWithValue(envelope);
+            stored = (byte[])(await select.ExecuteScalarAsync())!;
+        }
+
         var plainStored = Encoding.UTF8.GetBytes(token.GetRawText());
         var crypto = await Measure.InterleavedAsync(
             warmups: 3,
