@@ -38,12 +38,16 @@ launch() { # $1 = command; prints "ms rss"
   esac
 }
 
+# The floor of any client on this machine at this moment: psql connecting and running one query (wall clock).
+floor() { local start; start=$(date +%s%N); psql "$url" -Xqc 'select 1' >/dev/null; echo $(( ($(date +%s%N) - start) / 1000000 )); }
+
 launch "${commands[1]}" >/dev/null # warm-up: disk cache
 for ((r = 0; r < rounds; r++)); do
   for ((k = 0; k < ${#commands[@]}; k++)); do
     i=$(( (r + k) % ${#commands[@]} ))
     echo "$i $(launch "${commands[$i]}")" >> "$work/samples"
   done
+  floor >> "$work/floor"
 done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -60,3 +64,5 @@ for ((i = 0; i < ${#commands[@]}; i++)); do
   rss=$(awk -v i="$i" '$1 == i { print $3 }' "$work/samples" | median)
   echo "| ${names[$i]} | ${ms} | ${min} | ${max} | $(awk -v a="$ms" -v b="$base" 'BEGIN { printf "%.2f×", a / b }') | ${rss} |"
 done
+psql_ms=$(median < "$work/floor")
+echo "| floor: \`psql -c 'select 1'\` on the same database (wall clock) | ${psql_ms} | $(sort -n "$work/floor" | head -1) | $(sort -n "$work/floor" | tail -1) | $(awk -v a="$psql_ms" -v b="$base" 'BEGIN { printf "%.2f×", a / b }') | |"

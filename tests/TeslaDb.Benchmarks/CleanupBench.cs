@@ -115,14 +115,15 @@ internal static class CleanupBench
         // Runs the writers until the action returns; gives the action's duration and each upsert's latency.
         async Task<(double Ms, List<double> Latencies, long Result)> UnderLoadAsync(Func<Task<long>> action, bool holdExpiredRow = false)
         {
-            // A writer in the middle of a transaction that touched an expired row (e.g. an upsert of a stale key).
+            // A writer in the middle of a transaction that touched an expired row (e.g. an upsert of a stale key). The
+            // row is picked in a subquery: FOR UPDATE beside OFFSET would lock the skipped rows too.
             await using var holder = new NpgsqlConnection(db.ConnectionString);
             NpgsqlTransaction? held = null;
             if (holdExpiredRow)
             {
                 await holder.OpenAsync();
                 held = await holder.BeginTransactionAsync();
-                await new NpgsqlCommand("SELECT 1 FROM public.vehicle_data_cache WHERE expires_at <= now() ORDER BY ctid OFFSET 1000 LIMIT 1 FOR UPDATE", holder, held).ExecuteScalarAsync();
+                await new NpgsqlCommand("SELECT 1 FROM public.vehicle_data_cache WHERE ctid = (SELECT ctid FROM public.vehicle_data_cache WHERE expires_at <= now() ORDER BY ctid OFFSET 1000 LIMIT 1) FOR UPDATE", holder, held).ExecuteScalarAsync();
             }
 
             using var stop = new CancellationTokenSource();
