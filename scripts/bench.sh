@@ -36,7 +36,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 dotnet build tests/TeslaDb.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
-# tesladb-migrate as its linux-x64 package ships it (ReadyToRun), beside the build output, for the migrate section.
+# tesladb-migrate published ReadyToRun for linux-x64, beside the build output (JIT), for the migrate section.
 migrate_r2r=$(mktemp -d /tmp/tesladb-bench-migrate-r2r.XXXXXX)
 dotnet publish src/TeslaDb.Migrations.Tool -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$migrate_r2r" --nologo -v quiet -clp:ErrorsOnly

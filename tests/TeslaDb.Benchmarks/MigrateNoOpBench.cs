@@ -34,8 +34,8 @@ internal static class MigrateNoOpBench
             .. ReadyToRun is { } r2r
                 ? new (string, Func<Task>)[]
                 {
-                    ("`tesladb-migrate up`, nothing pending (process, ReadyToRun as packed)", () => runProcess("dotnet", [r2r, "up"], environment)),
-                    ("`tesladb-migrate status` (process, ReadyToRun as packed)", () => runProcess("dotnet", [r2r, "status"], environment)),
+                    ("`tesladb-migrate up`, nothing pending (process, ReadyToRun: published -r linux-x64)", () => runProcess("dotnet", [r2r, "up"], environment)),
+                    ("`tesladb-migrate status` (process, ReadyToRun: published -r linux-x64)", () => runProcess("dotnet", [r2r, "status"], environment)),
                 }
                 : [],
             ("TeslaDbMigrator.UpAsync, nothing pending (in-process, warm)", () => migrator.UpAsync()),
