@@ -4,7 +4,8 @@
 #
 #   scripts/bench.sh           full run (10–15 minutes: 2M cache rows for the cleanup row, 1M for the migration-under-load row and the console)
 #   scripts/bench.sh --quick   smoke run with few rounds and small tables (figures not written to docs/)
-#   scripts/bench.sh --admin   only the console's section (docs/admin.md): 1M cached responses of sample data
+#   scripts/bench.sh --admin   only the console's section (docs/admin.md): 1M cached responses of sample data, and
+#                              the console's launch to first page and peak memory, JIT vs ReadyToRun (scripts/admin-launch.sh)
 #
 # Every section runs on a durable cluster (TESLADB_DEV_DB_DURABLE=1: fsync and synchronous_commit on, as on
 # Supabase); the batch upsert runs a second time on the tests' fast cluster (both off), where a commit costs nothing.
@@ -30,11 +31,16 @@ cleanup() {
   tmux -L "$tmux_socket" kill-server 2>/dev/null || true
   TESLADB_DEV_DB_DIR=$durable_dir scripts/dev-db.sh stop >/dev/null 2>&1 || true
   TESLADB_DEV_DB_DIR=$fast_dir scripts/dev-db.sh stop >/dev/null 2>&1 || true
-  rm -rf "$durable_dir" "$fast_dir" "$out" "$admin_out"
+  rm -rf "$durable_dir" "$fast_dir" "$out" "$admin_out" "${migrate_r2r:-}"
 }
 trap cleanup EXIT INT TERM
 
 dotnet build tests/TeslaDb.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
+# tesladb-migrate published ReadyToRun for linux-x64, beside the build output (JIT), for the migrate section.
+migrate_r2r=$(mktemp -d /tmp/tesladb-bench-migrate-r2r.XXXXXX)
+dotnet publish src/TeslaDb.Migrations.Tool -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$migrate_r2r" --nologo -v quiet -clp:ErrorsOnly
+export TESLADB_BENCH_MIGRATE_R2R="$migrate_r2r/tesladb-migrate.dll"
 bench=(dotnet tests/TeslaDb.Benchmarks/bin/Release/net10.0/TeslaDb.Benchmarks.dll)
 durable() { TESLADB_DEV_DB_DIR=$durable_dir "$@"; }
 started=$(date +%s)
@@ -92,6 +98,8 @@ durable scripts/dev-db.sh psql -d tesladb_bench_admin -q -c "VACUUM (ANALYZE) pu
 {
   "${bench[@]}" "$admin_url" --admin-paging "${quick[@]}"
   console_figures "$admin_url"
+  echo
+  scripts/admin-launch.sh "$admin_url" "$([ ${#quick[@]} -gt 0 ] && echo 2 || echo 7)"
 } | tee "$admin_out"
 durable scripts/dev-db.sh stop
 elapsed=$(( $(date +%s) - started ))

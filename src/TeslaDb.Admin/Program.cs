@@ -9,6 +9,7 @@ return await AdminCommand.RunAsync(args, Console.Out, Console.Error, session =>
     app.Init();
     var console = new AdminConsole(app, session);
     console.Start();
+    StartupProbe.Attach(app, console.Window, console.Window.Table); // scripts/bench.sh --admin only
     app.Run(console.Window);
     console.Window.Dispose();
     return console.Fatal;

@@ -36,6 +36,32 @@ public sealed class TokenEncryptionTests(AccessFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Many_threads_storing_and_reading_encrypted_tokens_at_once_each_get_their_own_token_back()
+    {
+        // The protector keeps AesGcm instances for reuse; one instance must never serve two threads at once.
+        var accounts = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            accounts.Add((await fixture.Accounts.CreateAsync(Guid.NewGuid(), $"Parallel {i}", cancellationToken: Ct)).Id);
+        }
+
+        await Task.WhenAll(accounts.Select((account, i) => Task.Run(async () =>
+        {
+            for (var round = 0; round < 10; round++)
+            {
+                var access = $"eyJ.PARALLEL-{i}-{round}.sig";
+                await fixture.Tokens.StoreAsync(account, TeslaSamples.Parse($$"""{"access_token": "{{access}}", "refresh_token": "EU_{{i}}"}"""), TimeSpan.FromHours(1), Ct);
+                for (var read = 0; read < 5; read++)
+                {
+                    var token = await fixture.Tokens.GetForAccountAsync(account, Ct);
+                    Assert.Equal(access, token!.AccessToken);
+                    Assert.Equal($"EU_{i}", token.RefreshToken);
+                }
+            }
+        }, Ct)));
+    }
+
+    [Fact]
     public async Task Without_keys_the_summary_and_expiry_list_work_and_reading_or_storing_values_fails_clearly()
     {
         var account = await fixture.Accounts.CreateAsync(Guid.NewGuid(), "Keyless", cancellationToken: Ct);

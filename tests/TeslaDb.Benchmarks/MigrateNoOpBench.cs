@@ -12,6 +12,10 @@ namespace TeslaDb.Benchmarks;
 /// </summary>
 internal static class MigrateNoOpBench
 {
+    /// <summary>The tool as its linux-x64 package ships it (published with ReadyToRun); scripts/bench.sh publishes it
+    /// and names its tesladb-migrate.dll here. Unset: only the build output (JIT at every start) is measured.</summary>
+    private static string? ReadyToRun => Environment.GetEnvironmentVariable("TESLADB_BENCH_MIGRATE_R2R") is { Length: > 0 } path ? path : null;
+
     public static async Task<string> RunAsync(
         BenchOptions options,
         string command,
@@ -27,6 +31,13 @@ internal static class MigrateNoOpBench
             ("`psql -c 'select 1'` (process)", () => runProcess("psql", ["-X", "-q", "-c", "select 1"], psqlEnvironment(db))),
             ("`tesladb-migrate up`, nothing pending (process)", () => runProcess("dotnet", [command, "up"], environment)),
             ("`tesladb-migrate status` (process)", () => runProcess("dotnet", [command, "status"], environment)),
+            .. ReadyToRun is { } r2r
+                ? new (string, Func<Task>)[]
+                {
+                    ("`tesladb-migrate up`, nothing pending (process, ReadyToRun: published -r linux-x64)", () => runProcess("dotnet", [r2r, "up"], environment)),
+                    ("`tesladb-migrate status` (process, ReadyToRun: published -r linux-x64)", () => runProcess("dotnet", [r2r, "status"], environment)),
+                }
+                : [],
             ("TeslaDbMigrator.UpAsync, nothing pending (in-process, warm)", () => migrator.UpAsync()),
             ("TeslaDbMigrator.GetStatusAsync (in-process, warm)", () => migrator.GetStatusAsync()),
         ];

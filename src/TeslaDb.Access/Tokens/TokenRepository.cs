@@ -15,7 +15,8 @@ namespace TeslaDb.Access.Tokens;
 /// </summary>
 public sealed partial class TokenRepository(TeslaDbDatabase database)
 {
-    private const string Columns = "t.key, t.token_data::text, t.expires_at, t.created_at, t.updated_at, t.tesla_account_id, t.login_required_at";
+    // token_data as the UTF-8 bytes of its JSON text: the client reads it in one pass without a string in between.
+    private const string Columns = "t.key, convert_to(t.token_data::text, 'UTF8'), t.expires_at, t.created_at, t.updated_at, t.tesla_account_id, t.login_required_at";
 
     // Whether an access / refresh token is present, without reading it: an envelope says so in clear, a plain row
     // is looked into. The same expressions serve the console (no key) and the refresher's list.
@@ -199,8 +200,7 @@ public sealed partial class TokenRepository(TeslaDbDatabase database)
     private TeslaToken Read(NpgsqlDataReader reader)
     {
         var key = reader.GetString(0);
-        using var json = JsonDocument.Parse(reader.GetString(1));
-        var secrets = database.TokenProtector.Open(key, json.RootElement);
+        var secrets = database.TokenProtector.Open(key, reader.GetFieldValue<byte[]>(1), out var keyId);
         return new TeslaToken(
             key,
             reader.IsDBNull(5) ? null : reader.GetGuid(5),
@@ -208,7 +208,7 @@ public sealed partial class TokenRepository(TeslaDbDatabase database)
             reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
             reader.GetFieldValue<DateTimeOffset>(3),
             reader.GetFieldValue<DateTimeOffset>(4),
-            TokenProtector.KeyIdOf(json.RootElement),
+            keyId,
             secrets.PreviousRefreshToken,
             reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
     }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Launch to first page of the console (tesladb-admin), measured side by side: the build output (JIT-compiled at every
+# start) against the same published ReadyToRun for linux-x64 (dotnet publish -r linux-x64 -p:PublishReadyToRun=true),
+# rounds interleaved, medians.
+# Each launch runs in tmux (a real terminal) with TESLADB_ADMIN_STARTUP_REPORT set: the console stops as soon as its
+# first page of accounts is on the table and reports the time since its process started and its peak resident memory
+# (VmHWM), and when its window was up, empty (the runtime, the command line and Terminal.Gui's Init done; the
+# first page's query then runs in the background). Prints a Markdown table. scripts/bench.sh --admin calls it; alone:
+#
+#   scripts/admin-launch.sh <connection URL of a migrated database> [rounds (default 7)]
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+url=${1:?usage: scripts/admin-launch.sh <connection URL> [rounds]}
+rounds=${2:-7}
+command -v tmux >/dev/null || { echo "admin-launch.sh: tmux is not installed" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/tesladb-admin-launch.XXXXXX)
+socket="tesladb-admin-launch-$$"
+trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
+
+dotnet build src/TeslaDb.Admin -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+dotnet publish src/TeslaDb.Admin -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/r2r" --nologo -v quiet -clp:ErrorsOnly >&2
+
+names=("build output (JIT at start)" "ReadyToRun (published -r linux-x64)" "ReadyToRun, TieredPGO off (DOTNET_TieredPGO=0)")
+commands=("dotnet src/TeslaDb.Admin/bin/Release/net10.0/TeslaDb.Admin.dll" "dotnet $work/r2r/TeslaDb.Admin.dll" "env DOTNET_TieredPGO=0 dotnet $work/r2r/TeslaDb.Admin.dll")
+
+launch() { # $1 = command; prints "ms rss"
+  local report="$work/report" line
+  rm -f "$report"
+  tmux -L "$socket" new-session -d -s launch -x 120 -y 32 -e TESLADB_CONNECTION="$url" -e TESLADB_ADMIN_STARTUP_REPORT="$report" "$1"
+  for _ in $(seq 3000); do [ -s "$report" ] && break; sleep 0.02; done
+  tmux -L "$socket" kill-server 2>/dev/null || true
+  line=$(cat "$report" 2>/dev/null || true)
+  case "$line" in
+    first_page_ms=*) echo "$line" | sed -E 's/first_page_ms=([0-9]+) peak_rss_mb=([0-9.]+) ui_ready_ms=([0-9]+)/\1 \2 \3/' ;;
+    *) echo "admin-launch.sh: the console did not show its first page (${line:-no report}); is the database migrated?" >&2; exit 1 ;;
+  esac
+}
+
+# The floor of any client on this machine at this moment: psql connecting and running one query (wall clock).
+floor() { local start; start=$(date +%s%N); psql "$url" -Xqc 'select 1' >/dev/null; echo $(( ($(date +%s%N) - start) / 1000000 )); }
+
+launch "${commands[1]}" >/dev/null # warm-up: disk cache
+for ((r = 0; r < rounds; r++)); do
+  for ((k = 0; k < ${#commands[@]}; k++)); do
+    i=$(( (r + k) % ${#commands[@]} ))
+    echo "$i $(launch "${commands[$i]}")" >> "$work/samples"
+  done
+  floor >> "$work/floor"
+done
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+load=$(cut -d' ' -f1 /proc/loadavg)
+echo "### Console launch to first page, ${rounds} interleaved rounds (load average ${load} on $(nproc) cores at the end)"
+echo
+echo "| variant | median ms | min ms | max ms | ratio to build output | median ms to an empty window | median peak RSS MB |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+base=$(awk '$1 == 0 { print $2 }' "$work/samples" | median)
+for ((i = 0; i < ${#commands[@]}; i++)); do
+  ms=$(awk -v i="$i" '$1 == i { print $2 }' "$work/samples" | median)
+  min=$(awk -v i="$i" '$1 == i { print $2 }' "$work/samples" | sort -n | head -1)
+  max=$(awk -v i="$i" '$1 == i { print $2 }' "$work/samples" | sort -n | tail -1)
+  rss=$(awk -v i="$i" '$1 == i { print $3 }' "$work/samples" | median)
+  ui=$(awk -v i="$i" '$1 == i { print $4 }' "$work/samples" | median)
+  echo "| ${names[$i]} | ${ms} | ${min} | ${max} | $(awk -v a="$ms" -v b="$base" 'BEGIN { printf "%.2f×", a / b }') | ${ui} | ${rss} |"
+done
+psql_ms=$(median < "$work/floor")
+echo "| floor: \`psql -c 'select 1'\` on the same database (wall clock) | ${psql_ms} | $(sort -n "$work/floor" | head -1) | $(sort -n "$work/floor" | tail -1) | $(awk -v a="$psql_ms" -v b="$base" 'BEGIN { printf "%.2f×", a / b }') | | |"
