@@ -24,8 +24,11 @@ trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT IN
 dotnet build src/TeslaDb.Admin -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 dotnet publish src/TeslaDb.Admin -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$work/r2r" --nologo -v quiet -clp:ErrorsOnly >&2
+# Its own intermediate folder: a composite's compiled assemblies left in obj/ are picked up by the next plain
+# ReadyToRun publish, which then aborts at start.
 dotnet publish src/TeslaDb.Admin -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
-  -p:PublishReadyToRunComposite=true -o "$work/composite" --nologo -v quiet -clp:ErrorsOnly >&2
+  -p:PublishReadyToRunComposite=true -p:IntermediateOutputPath="$work/obj-composite/" -o "$work/composite" \
+  --nologo -v quiet -clp:ErrorsOnly >&2
 
 names=("build output (JIT at start)" "ReadyToRun (published -r linux-x64)" "ReadyToRun composite, self-contained")
 commands=("dotnet src/TeslaDb.Admin/bin/Release/net10.0/TeslaDb.Admin.dll" "dotnet $work/r2r/TeslaDb.Admin.dll" "$work/composite/TeslaDb.Admin")
