@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Launch to first page of the console (tesladb-admin), measured side by side: the build output (JIT-compiled at every
 # start) against the same published ReadyToRun for linux-x64 (dotnet publish -r linux-x64 -p:PublishReadyToRun=true),
-# rounds interleaved, medians.
+# and against a self-contained composite ReadyToRun (the runtime and every library compiled into one image, so the
+# generic code that crosses assemblies is precompiled too), rounds interleaved, medians.
 # Each launch runs in tmux (a real terminal) with TESLADB_ADMIN_STARTUP_REPORT set: the console stops as soon as its
 # first page of accounts is on the table and reports the time since its process started and its peak resident memory
 # (VmHWM), and when its window was up, empty (the runtime, the command line and Terminal.Gui's Init done; the
@@ -23,9 +24,14 @@ trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT IN
 dotnet build src/TeslaDb.Admin -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 dotnet publish src/TeslaDb.Admin -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$work/r2r" --nologo -v quiet -clp:ErrorsOnly >&2
+# Its own intermediate folder: a composite's compiled assemblies left in obj/ are picked up by the next plain
+# ReadyToRun publish, which then aborts at start.
+dotnet publish src/TeslaDb.Admin -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
+  -p:PublishReadyToRunComposite=true -p:IntermediateOutputPath="$work/obj-composite/" -o "$work/composite" \
+  --nologo -v quiet -clp:ErrorsOnly >&2
 
-names=("build output (JIT at start)" "ReadyToRun (published -r linux-x64)" "ReadyToRun, TieredPGO off (DOTNET_TieredPGO=0)")
-commands=("dotnet src/TeslaDb.Admin/bin/Release/net10.0/TeslaDb.Admin.dll" "dotnet $work/r2r/TeslaDb.Admin.dll" "env DOTNET_TieredPGO=0 dotnet $work/r2r/TeslaDb.Admin.dll")
+names=("build output (JIT at start)" "ReadyToRun (published -r linux-x64)" "ReadyToRun composite, self-contained")
+commands=("dotnet src/TeslaDb.Admin/bin/Release/net10.0/TeslaDb.Admin.dll" "dotnet $work/r2r/TeslaDb.Admin.dll" "$work/composite/TeslaDb.Admin")
 
 launch() { # $1 = command; prints "ms rss"
   local report="$work/report" line

@@ -57,8 +57,26 @@ public static class AdminCommand
 
     /// <summary>Parses <paramref name="args"/>, opens the session and runs the console; returns the exit code.</summary>
     /// <param name="runConsole">Runs the console on a session and returns the problem that stopped it, if any.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<AdminSession, Problem?> runConsole)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<AdminSession, Problem?> runConsole)
     {
+        ArgumentNullException.ThrowIfNull(runConsole);
+        return RunAsync<IDisposable?>(args, output, error, static () => null, (_, session) => runConsole(session));
+    }
+
+    /// <summary>
+    /// Parses <paramref name="args"/>, then opens the session on another thread while <paramref name="startTerminal"/>
+    /// takes over the terminal on this one (Terminal.Gui's Init: the two are the largest shares of the launch, and
+    /// neither needs the other), then runs the console; returns the exit code. The terminal is disposed before any
+    /// line is printed, so nothing lands on the alternate screen.
+    /// </summary>
+    /// <param name="startTerminal">Called once the command line is valid, never before: a usage error leaves the
+    /// terminal alone.</param>
+    /// <param name="runConsole">Runs the console on the terminal and a session; returns the problem that stopped it.</param>
+    public static async Task<int> RunAsync<TTerminal>(
+        string[] args, TextWriter output, TextWriter error, Func<TTerminal> startTerminal, Func<TTerminal, AdminSession, Problem?> runConsole)
+        where TTerminal : IDisposable?
+    {
+        ArgumentNullException.ThrowIfNull(startTerminal);
         ArgumentNullException.ThrowIfNull(runConsole);
         var root = new Command(
             Name,
@@ -117,26 +135,57 @@ public static class AdminCommand
         }
 
         var verbose = parsed.GetValue(Verbose);
+        // Asks the server first: on a standby the session is read-only (--read-only implied) and the title says so.
+        var opening = Task.Run(() => AdminSession.OpenAsync(connection.Builder, parsed.GetValue(ReadOnly), pageSize, parsed.GetValue(EnvironmentLabel), parsed.GetValue(TypedConfirmAbove)));
+        Problem? stopped;
+        Exception? failure = null;
+        var terminal = default(TTerminal);
+        AdminSession? session = null;
         try
         {
-            // Asks the server first: on a standby the session is read-only (--read-only implied) and the title says so.
-            await using var session = await AdminSession.OpenAsync(connection.Builder, parsed.GetValue(ReadOnly), pageSize, parsed.GetValue(EnvironmentLabel), parsed.GetValue(TypedConfirmAbove));
+            terminal = startTerminal();
+            session = await opening;
             session.WatchInterval = TimeSpan.FromSeconds(watchInterval);
-            var problem = runConsole(session);
-            if (problem is null)
-            {
-                return ExitCodes.Success;
-            }
-
-            // The console showed it; repeat it on stderr (the screen is gone now) for the record and for scripts.
-            error.WriteLine($"{Name}: {problem.Message}");
-            return ExitCode(problem.Kind);
+            stopped = runConsole(terminal, session);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var problem = Problem.From(e, connection.Builder, startingUp: true);
-            error.WriteLine($"{Name}: {problem.Message}{(verbose ? Environment.NewLine + e : " (--verbose shows the details)")}");
-            return ExitCode(problem.Kind);
+            failure = e;
+            stopped = Problem.From(e, connection.Builder, startingUp: true);
+        }
+        finally
+        {
+            terminal?.Dispose();
+            session ??= await OpenedOrNullAsync(opening);
+            if (session is not null)
+            {
+                await session.DisposeAsync();
+            }
+        }
+
+        if (stopped is null)
+        {
+            return ExitCodes.Success;
+        }
+
+        // The console showed it (or never started); repeat it on stderr (the screen is gone now) for the record and
+        // for scripts.
+        var details = failure is null ? string.Empty : verbose ? Environment.NewLine + failure : " (--verbose shows the details)";
+        error.WriteLine($"{Name}: {stopped.Message}{details}");
+        return ExitCode(stopped.Kind);
+    }
+
+    // The session when it opened although the terminal did not start (to close it); null when opening failed, a
+    // failure the one reported already explains.
+    private static async Task<AdminSession?> OpenedOrNullAsync(Task<AdminSession> opening)
+    {
+        try
+        {
+            return await opening;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
         }
     }
 

@@ -44,7 +44,7 @@ public sealed class AdminSession : IAsyncDisposable
     public bool ReadOnly { get; }
 
     /// <summary>The server this session is on, when <see cref="OpenAsync"/> asked it; null otherwise.</summary>
-    public ServerRole? Server { get; private init; }
+    public ServerRole? Server { get; private set; }
 
     /// <summary>Why nothing can be purged: --read-only, or a standby.</summary>
     public string ReadOnlyText => Server is { IsStandby: true } ? StandbyMessage : ReadOnlyMessage;
@@ -117,11 +117,18 @@ public sealed class AdminSession : IAsyncDisposable
     /// server cannot be asked (down, wrong password), the session opens without a role and the console shows that
     /// problem as it always has, with F5 to try again.
     /// </summary>
+    /// <remarks>
+    /// Launch time (issue 12): building the session (linq2db's mapping and data provider, Npgsql's data sources) is
+    /// ~150–200 ms of one-off start-up work that needs no server, so it runs on another thread while the question
+    /// goes over the wire. It is built as asked; on a standby reached without --read-only (rare) that one is thrown
+    /// away unused and the read-only one built after. No connection is opened by building.
+    /// </remarks>
     public static async Task<AdminSession> OpenAsync(
         NpgsqlConnectionStringBuilder connection, bool readOnly, int pageSize = 100, string? environmentLabel = null,
         long typedConfirmAbove = DatabaseEnvironment.DefaultTypedConfirmAbove, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var building = Task.Run(() => Open(connection, readOnly, pageSize, environmentLabel, typedConfirmAbove, null), cancellationToken);
         ServerRole? server = null;
         try
         {
@@ -131,8 +138,33 @@ public sealed class AdminSession : IAsyncDisposable
         {
             // Left to the console's first screen, which says what is wrong in one line.
         }
+        catch
+        {
+            await DisposeQuietlyAsync(building);
+            throw;
+        }
 
-        return Open(connection, readOnly || server is { IsStandby: true }, pageSize, environmentLabel, typedConfirmAbove, server);
+        var session = await building;
+        if (server is { IsStandby: true } && !readOnly)
+        {
+            await session.DisposeAsync();
+            return Open(connection, readOnly: true, pageSize, environmentLabel, typedConfirmAbove, server);
+        }
+
+        session.Server = server;
+        return session;
+    }
+
+    private static async Task DisposeQuietlyAsync(Task<AdminSession> building)
+    {
+        try
+        {
+            await (await building).DisposeAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The caller reports the first failure; this one (the same bad setting, most likely) adds nothing.
+        }
     }
 
     /// <exception cref="UserInputException">The session is read-only.</exception>
