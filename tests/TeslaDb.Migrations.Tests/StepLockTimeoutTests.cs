@@ -24,14 +24,14 @@ public sealed class StepLockTimeoutTests
         await using var blocker = await HoldAccessShareAsync(db);
 
         var result = await CliRun.InProcessAsync(
-            ["up", "--step-lock-timeout", "0.3", "--step-lock-attempts", "3", "--connection", db.ConnectionString], migrationAssemblies: Assemblies, migrationNamespace: Namespace);
+            ["up", "--step-lock-timeout", "1", "--step-lock-attempts", "3", "--connection", db.ConnectionString], migrationAssemblies: Assemblies, migrationNamespace: Namespace);
 
         Assert.Equal(ExitCodes.StepLockTimeout, result.ExitCode);
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // Two retries announced, then the one line of the failure.
         Assert.Equal(2, lines.Count(l => l.Contains("retrying in", StringComparison.Ordinal)));
         var failure = lines[^1];
-        Assert.Contains($"Migration {AddGaugeUnit.VersionNumber} (Add a column to gauges) could not lock gauges within 0.3 s in 3 attempt(s) and was rolled back", failure, StringComparison.Ordinal);
+        Assert.Contains($"Migration {AddGaugeUnit.VersionNumber} (Add a column to gauges) could not lock gauges within 1 s in 3 attempt(s) and was rolled back", failure, StringComparison.Ordinal);
         Assert.Contains($"blocked by backend pid {blocker.Pid} (step-lock-blocker, idle in transaction", failure, StringComparison.Ordinal);
         Assert.Contains("--step-lock-timeout", failure, StringComparison.Ordinal);
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info WHERE version = @v", ("v", AddGaugeUnit.VersionNumber)));
@@ -50,7 +50,8 @@ public sealed class StepLockTimeoutTests
             ConnectionString = db.ConnectionString,
             MigrationAssemblies = Assemblies,
             MigrationNamespace = Namespace,
-            StepLockTimeout = TimeSpan.FromMilliseconds(300),
+            // Long enough for the watch (a look every 250 ms) to see the wait on a loaded 2-core CI machine.
+            StepLockTimeout = TimeSpan.FromSeconds(1),
             StepRetryDelay = TimeSpan.FromMilliseconds(10),
             // The app's transaction ends after the first attempt timed out, before the retry.
             OnStepRetry = retry =>

@@ -88,8 +88,15 @@ internal sealed partial class StepRunner(MigratorOptions options, FluentSession 
     /// <summary>The table a statement names, for when the step was never seen waiting (a short lock timeout).</summary>
     private static string? TableOf(PostgresException e) =>
         e.TableName is { Length: > 0 } name ? name
-        : e.BatchCommand?.CommandText is { } sql && TableInStatement().Match(sql) is { Success: true } match ? match.Groups["table"].Value
+        : e.BatchCommand?.CommandText is { } sql && TableInStatement().Match(sql) is { Success: true } match ? AsRegclassText(match.Groups["table"].Value)
         : null;
+
+    // Named as the watch names it (regclass::text): unquoted, without the public schema on the search path.
+    private static string AsRegclassText(string name)
+    {
+        var plain = name.Replace("\"", string.Empty, StringComparison.Ordinal);
+        return plain.StartsWith("public.", StringComparison.OrdinalIgnoreCase) ? plain["public.".Length..] : plain;
+    }
 
     [GeneratedRegex("""(?:ALTER\s+TABLE|LOCK\s+TABLE|INDEX\s.*?\sON|INTO|UPDATE|DELETE\s+FROM|TRUNCATE|DROP\s+TABLE)\s+(?:ONLY\s+|IF\s+(?:NOT\s+)?EXISTS\s+)*(?<table>"?[\w$]+"?(?:\."?[\w$]+"?)?)""", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex TableInStatement();
