@@ -164,7 +164,9 @@ SELECT v.tesla_account_id, v.id, e.name,
        CASE WHEN e.name IN ('gui_settings', 'vehicle_config') THEN NULL
             WHEN k % 3 = 0 THEN now() - make_interval(mins => 1 + k % 300)   -- expired
             ELSE now() + make_interval(mins => 1 + k % 30) END,
-       now() - make_interval(mins => k % 400)
+       CASE WHEN e.name NOT IN ('gui_settings', 'vehicle_config') AND k % 3 = 0
+            THEN now() - make_interval(mins => 2 + k % 300 + k % 5)   -- fetched before it expired
+            ELSE now() - make_interval(mins => k % 400) END
   FROM (SELECT v.*, row_number() OVER (ORDER BY v.tesla_id) AS vn FROM public.vehicles v JOIN demo_vehicles d ON d.tesla_id = v.tesla_id AND d.account_id = v.tesla_account_id) v
  CROSS JOIN LATERAL (VALUES (1, 'charge_state'), (2, 'climate_state'), (3, 'drive_state'), (4, 'vehicle_state'), (5, 'gui_settings'), (6, 'vehicle_config')) AS e(i, name)
  JOIN demo_payloads p ON p.name = e.name
