@@ -134,9 +134,16 @@ public static class AdminCommand
             return ExitCodes.Usage;
         }
 
+        StartupProbe.Mark("command line parsed");
         var verbose = parsed.GetValue(Verbose);
         // Asks the server first: on a standby the session is read-only (--read-only implied) and the title says so.
-        var opening = Task.Run(() => AdminSession.OpenAsync(connection.Builder, parsed.GetValue(ReadOnly), pageSize, parsed.GetValue(EnvironmentLabel), parsed.GetValue(TypedConfirmAbove)));
+        // The first page of accounts is read as soon as the session is open, beside Terminal.Gui's start.
+        var opening = Task.Run(async () =>
+        {
+            var opened = await AdminSession.OpenAsync(connection.Builder, parsed.GetValue(ReadOnly), pageSize, parsed.GetValue(EnvironmentLabel), parsed.GetValue(TypedConfirmAbove));
+            opened.PrefetchFirstPage();
+            return opened;
+        });
         Problem? stopped;
         Exception? failure = null;
         var terminal = default(TTerminal);
@@ -145,6 +152,7 @@ public static class AdminCommand
         {
             terminal = startTerminal();
             session = await opening;
+            StartupProbe.Mark("session awaited");
             session.WatchInterval = TimeSpan.FromSeconds(watchInterval);
             stopped = runConsole(terminal, session);
         }

@@ -7,9 +7,10 @@ namespace TeslaDb.Admin.Cli;
 
 /// <summary>
 /// For <c>scripts/bench.sh --admin</c>: when <see cref="EnvironmentVariable"/> names a file, the console stops as soon
-/// as its first page of rows is on the table and writes there how long that took from the process's start (the
-/// runtime's own start-up included) and its peak resident memory. Not an option of the command: operators never
-/// need it, and it must not change how the console starts when unset.
+/// as it has drawn a frame with its first page of rows and writes there how long that took from the process's start
+/// (the runtime's own start-up included), when its first frame was drawn, and its peak resident memory; the steps
+/// marked on the way (<see cref="Mark"/>) go beside it in <c>&lt;report&gt;.steps</c>, to see where the time goes.
+/// Not an option of the command: operators never need it, and it must not change how the console starts when unset.
 /// </summary>
 internal static class StartupProbe
 {
@@ -17,7 +18,27 @@ internal static class StartupProbe
 
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
 
-    /// <summary>Watches <paramref name="table"/> from the main loop when the variable is set; does nothing otherwise.</summary>
+    // Read once: Mark is called on the launch's critical path and must cost nothing when the variable is unset.
+    private static readonly string? ReportPath = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } p ? p : null;
+
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Steps = new();
+
+    /// <summary>
+    /// Records a step of the launch (ms since the process started, on which thread, and how many methods the JIT
+    /// had compiled by then) when the variable is set; written beside the report as <c>&lt;report&gt;.steps</c>.
+    /// </summary>
+    public static void Mark(string step)
+    {
+        if (ReportPath is null)
+        {
+            return;
+        }
+
+        Steps.Enqueue(string.Create(CultureInfo.InvariantCulture,
+            $"{SinceProcessStart().TotalMilliseconds,6:F0} ms  jit {System.Runtime.JitInfo.GetCompiledMethodCount(),5}  thread {Environment.CurrentManagedThreadId,2}  {step}"));
+    }
+
+    /// <summary>Watches the frames drawn when the variable is set; does nothing otherwise.</summary>
     public static void Attach(IApplication app, Window window, TableView table)
     {
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is not { Length: > 0 } path)
@@ -25,22 +46,42 @@ internal static class StartupProbe
             return;
         }
 
-        // Where the time goes: until here the runtime, the command line, the session and Terminal.Gui's Init and
-        // window; after, the first page's query (in the background) and the first draws.
-        var attached = SinceProcessStart();
+        // The report is written when a frame with the first page's rows has been drawn (Terminal.Gui's
+        // LayoutAndDrawComplete), not when the rows reach the table: an operator sees a frame, not a table's state.
+        TimeSpan? firstFrame = null;
         var watch = Stopwatch.StartNew();
-        app.AddTimeout(TimeSpan.FromMilliseconds(2), () =>
+        var done = false;
+        void Report(bool ready)
         {
-            var ready = table.Table is { Rows: > 0 };
-            if (!ready && watch.Elapsed < GiveUpAfter)
+            done = true;
+            Mark(ready ? "first frame with the first page" : "gave up");
+            File.WriteAllLines(path + ".steps", Steps);
+            File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture,
+                $"{(ready ? "first_page_ms" : "gave_up_ms")}={SinceProcessStart().TotalMilliseconds:F0} peak_rss_mb={PeakResidentMegabytes():F1} ui_ready_ms={(firstFrame ?? SinceProcessStart()).TotalMilliseconds:F0}\n"));
+            app.RequestStop(window);
+        }
+
+        app.LayoutAndDrawComplete += (_, _) =>
+        {
+            if (firstFrame is null)
             {
-                return true;
+                firstFrame = SinceProcessStart();
+                Mark("first frame");
             }
 
-            File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture,
-                $"{(ready ? "first_page_ms" : "gave_up_ms")}={SinceProcessStart().TotalMilliseconds:F0} peak_rss_mb={PeakResidentMegabytes():F1} ui_ready_ms={attached.TotalMilliseconds:F0}\n"));
-            app.RequestStop(window);
-            return false;
+            if (!done && table.Table is { Rows: > 0 })
+            {
+                Report(ready: true);
+            }
+        };
+        app.AddTimeout(TimeSpan.FromSeconds(1), () =>
+        {
+            if (!done && watch.Elapsed > GiveUpAfter)
+            {
+                Report(ready: false);
+            }
+
+            return !done;
         });
     }
 

@@ -21,6 +21,8 @@ public sealed class AdminSession : IAsyncDisposable
 
     private readonly string _connectionString;
 
+    private Task<AccountsScreen>? _firstPage;
+
     private AdminSession(TeslaDbDatabase database, string connectionString, bool readOnly, int pageSize, DatabaseEnvironment environment, long typedConfirmAbove)
     {
         Environment = environment;
@@ -133,6 +135,7 @@ public sealed class AdminSession : IAsyncDisposable
         try
         {
             server = await ServerRole.DetectAsync(connection, cancellationToken);
+            Cli.StartupProbe.Mark("role known");
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
@@ -145,6 +148,7 @@ public sealed class AdminSession : IAsyncDisposable
         }
 
         var session = await building;
+        Cli.StartupProbe.Mark("session built");
         if (server is { IsStandby: true } && !readOnly)
         {
             await session.DisposeAsync();
@@ -167,6 +171,17 @@ public sealed class AdminSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts loading the first page of accounts now, so that it is read while the terminal starts and the window is
+    /// built (issue 12: the launch to the first page). <see cref="Navigator.StartAsync"/> takes it; a failure shows
+    /// there, as a load started by the console would.
+    /// </summary>
+    public void PrefetchFirstPage() => _firstPage ??= Navigator.LoadAccountsAsync(this, CancellationToken.None);
+
+    internal Task<AccountsScreen>? PeekFirstPage() => Volatile.Read(ref _firstPage);
+
+    internal Task<AccountsScreen>? TakeFirstPage() => Interlocked.Exchange(ref _firstPage, null);
+
     /// <exception cref="UserInputException">The session is read-only.</exception>
     public void EnsureWritable()
     {
@@ -182,6 +197,12 @@ public sealed class AdminSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (TakeFirstPage() is { } unused)
+        {
+            // Never shown (the terminal did not start): finished before the connections close, its failure unread.
+            await unused.ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+
         await OwnData.DisposeAsync();
         await Database.DisposeAsync();
     }

@@ -17,13 +17,50 @@ public sealed class Navigator(AdminSession session)
     /// <summary>"Accounts › alice@example.com › 5YJ3E1EA7PF000001 › charge_state".</summary>
     public string Breadcrumb => string.Join(" › ", _screens.Reverse().Select(s => s.Title));
 
-    /// <summary>Opens the account list (the root) and loads its first page.</summary>
+    /// <summary>Opens the account list (the root) and loads its first page; the first time, the page
+    /// <see cref="AdminSession.PrefetchFirstPage"/> started while the terminal was starting.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var accounts = new AccountsScreen(Session);
-        await accounts.LoadFirstAsync(cancellationToken);
+        var accounts = Session.TakeFirstPage() is { } prefetched ? await prefetched : await LoadAccountsAsync(Session, cancellationToken);
         _screens.Clear();
         _screens.Push(accounts);
+    }
+
+    /// <summary>
+    /// Opens the account list from the prefetched first page when it is read within <paramref name="wait"/> (blocks
+    /// the caller that long at most); false when there is none, it is still loading, or it failed (then
+    /// <see cref="StartAsync"/> takes it and its error shows as any load's would).
+    /// </summary>
+    public bool TryStartPrefetched(TimeSpan wait)
+    {
+        if (Session.PeekFirstPage() is not { } prefetched)
+        {
+            return false;
+        }
+
+        // A wait handle, not Task.Wait: a failed load must not throw here.
+        if (!prefetched.IsCompleted)
+        {
+            ((IAsyncResult)prefetched).AsyncWaitHandle.WaitOne(wait);
+        }
+
+        if (!prefetched.IsCompletedSuccessfully || Session.TakeFirstPage() != prefetched)
+        {
+            return false;
+        }
+
+        _screens.Clear();
+        _screens.Push(prefetched.Result);
+        return true;
+    }
+
+    internal static async Task<AccountsScreen> LoadAccountsAsync(AdminSession session, CancellationToken cancellationToken)
+    {
+        Cli.StartupProbe.Mark("first page: query");
+        var accounts = new AccountsScreen(session);
+        await accounts.LoadFirstAsync(cancellationToken);
+        Cli.StartupProbe.Mark("first page: rows read");
+        return accounts;
     }
 
     /// <summary>Opens the selected row of the current list; false when it opens nothing.</summary>

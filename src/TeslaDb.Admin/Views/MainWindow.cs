@@ -41,6 +41,9 @@ internal sealed class MainWindow : Window
         };
         Table.Style.AlwaysShowHeaders = true;
         Table.Style.ExpandLastColumn = true;
+        // The table measures its columns on the rows visible when it is given rows: rows given before its first layout
+        // (the prefetched first page, on the first frame) or a terminal grown since would keep the headers' widths.
+        Table.FrameChanged += (_, _) => Table.RefreshContentSize();
 #pragma warning disable CS0618 // TextView is obsolete in 2.5 but the only scrollable, read-only text view that pages with the keyboard.
         Json = new TextView { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), ReadOnly = true, WordWrap = false, Visible = false };
 #pragma warning restore CS0618
