@@ -2,11 +2,12 @@
 # Launch to first page of the console (tesladb-admin), measured side by side: the build output (JIT-compiled at every
 # start) against the same published ReadyToRun for linux-x64 (dotnet publish -r linux-x64 -p:PublishReadyToRun=true),
 # and against a self-contained composite ReadyToRun (the runtime and every library compiled into one image, so the
-# generic code that crosses assemblies is precompiled too), rounds interleaved, medians.
-# Each launch runs in tmux (a real terminal) with TESLADB_ADMIN_STARTUP_REPORT set: the console stops as soon as its
-# first page of accounts is on the table and reports the time since its process started and its peak resident memory
-# (VmHWM), and when its window was up, empty (the runtime, the command line and Terminal.Gui's Init done; the
-# first page's query then runs in the background). Prints a Markdown table. scripts/bench.sh --admin calls it; alone:
+# generic code that crosses assemblies is precompiled too); beside them the floor, Terminal.Gui alone drawing a table
+# of 100 rows with no database (tests/TerminalGuiFloor) published both ways, and psql; rounds interleaved, medians.
+# Each launch runs in tmux (a real terminal) with TESLADB_ADMIN_STARTUP_REPORT set: the console stops as soon as it
+# has drawn a frame with its first page of accounts and reports the time since its process started, when its first
+# frame was drawn, and its peak resident memory (VmHWM); the steps on the way are in the report's .steps file.
+# Prints a Markdown table. scripts/bench.sh --admin calls it; alone:
 #
 #   scripts/admin-launch.sh <connection URL of a migrated database> [rounds (default 7)]
 set -euo pipefail
@@ -21,17 +22,28 @@ work=$(mktemp -d /tmp/tesladb-admin-launch.XXXXXX)
 socket="tesladb-admin-launch-$$"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT INT TERM
 
+# Runtime-specific intermediate files (obj/Release/net10.0/linux-x64) are shared by a plain and a composite ReadyToRun
+# publish of the same project, and a composite's images left there make the next plain publish abort at start (exit
+# 131): each publish starts from none and leaves none.
+clean_rid_obj() { rm -rf src/*/obj/Release/net10.0/linux-x64 tests/TerminalGuiFloor/obj/Release/net10.0/linux-x64; }
+publish() { # $1 = project, $2 = output folder, then extra properties
+  local project=$1 output=$2
+  shift 2
+  clean_rid_obj
+  dotnet publish "$project" -c Release -r linux-x64 -p:PublishReadyToRun=true "$@" -o "$output" --nologo -v quiet -clp:ErrorsOnly >&2
+  clean_rid_obj
+}
 dotnet build src/TeslaDb.Admin -c Release --nologo -v quiet -clp:ErrorsOnly >&2
-dotnet publish src/TeslaDb.Admin -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/r2r" --nologo -v quiet -clp:ErrorsOnly >&2
-# Its own intermediate folder: a composite's compiled assemblies left in obj/ are picked up by the next plain
-# ReadyToRun publish, which then aborts at start.
-dotnet publish src/TeslaDb.Admin -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
-  -p:PublishReadyToRunComposite=true -p:IntermediateOutputPath="$work/obj-composite/" -o "$work/composite" \
-  --nologo -v quiet -clp:ErrorsOnly >&2
+publish src/TeslaDb.Admin "$work/r2r" --self-contained false
+publish src/TeslaDb.Admin "$work/composite" --self-contained true -p:PublishReadyToRunComposite=true
+# The floor: Terminal.Gui alone drawing a table of 100 rows (tests/TerminalGuiFloor), published the same two ways.
+publish tests/TerminalGuiFloor "$work/floor-r2r" --self-contained false
+publish tests/TerminalGuiFloor "$work/floor-composite" --self-contained true -p:PublishReadyToRunComposite=true
 
-names=("build output (JIT at start)" "ReadyToRun (published -r linux-x64)" "ReadyToRun composite, self-contained")
-commands=("dotnet src/TeslaDb.Admin/bin/Release/net10.0/TeslaDb.Admin.dll" "dotnet $work/r2r/TeslaDb.Admin.dll" "$work/composite/TeslaDb.Admin")
+names=("build output (JIT at start)" "ReadyToRun (published -r linux-x64)" "ReadyToRun composite, self-contained"
+  "floor: Terminal.Gui alone, 100 rows, ReadyToRun" "floor: Terminal.Gui alone, 100 rows, composite")
+commands=("dotnet src/TeslaDb.Admin/bin/Release/net10.0/TeslaDb.Admin.dll" "dotnet $work/r2r/TeslaDb.Admin.dll" "$work/composite/TeslaDb.Admin"
+  "dotnet $work/floor-r2r/TerminalGuiFloor.dll" "$work/floor-composite/TerminalGuiFloor")
 
 launch() { # $1 = command; prints "ms rss"
   local report="$work/report" line
@@ -62,7 +74,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 load=$(cut -d' ' -f1 /proc/loadavg)
 echo "### Console launch to first page, ${rounds} interleaved rounds (load average ${load} on $(nproc) cores at the end)"
 echo
-echo "| variant | median ms | min ms | max ms | ratio to build output | median ms to an empty window | median peak RSS MB |"
+echo "| variant | median ms | min ms | max ms | ratio to build output | median ms to the first frame | median peak RSS MB |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 base=$(awk '$1 == 0 { print $2 }' "$work/samples" | median)
 for ((i = 0; i < ${#commands[@]}; i++)); do
