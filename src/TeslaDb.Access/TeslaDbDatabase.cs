@@ -21,13 +21,13 @@ namespace TeslaDb.Access;
 /// </summary>
 public sealed partial class TeslaDbDatabase : IAsyncDisposable
 {
-    private static readonly MappingSchema Mapping = TeslaDbMapping.Build();
     private static readonly AsyncLocal<string?> CurrentOperation = new();
 
     private static readonly AsyncLocal<bool> PrimaryOnly = new();
 
     private readonly ILogger _logger;
     private readonly DataSources _sources;
+    private readonly Lazy<DataOptions> _options;
     private readonly ReplicaLag _lag;
 
     private TeslaDbDatabase(DataSources sources, TeslaDbRoutingOptions routing, ILogger logger, TokenKeyring tokenKeys)
@@ -39,10 +39,13 @@ public sealed partial class TeslaDbDatabase : IAsyncDisposable
         _lag = new ReplicaLag(routing.LagSampleLifetime);
         _logger = logger;
         TokenProtector = new TokenProtector(tokenKeys);
-        Options = new DataOptions()
+        // linq2db's PostgreSQL provider costs 150–200 ms of CPU to build (its adapter compiles expression trees over
+        // Npgsql's types, which ReadyToRun cannot precompile). The hot paths are plain Npgsql commands and never need
+        // it, so a process that only uses those (the console's launch, issue 12) never pays for it.
+        _options = new Lazy<DataOptions>(() => new DataOptions()
             .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => dataSource.CreateConnection())
-            .UseMappingSchema(Mapping)
-            .UseTracing(TraceLevel.Info, OnLinqTrace);
+            .UseMappingSchema(LinqMapping.Schema)
+            .UseTracing(TraceLevel.Info, OnLinqTrace));
     }
 
     /// <summary>Where the database is, safe to print (no password).</summary>
@@ -58,7 +61,11 @@ public sealed partial class TeslaDbDatabase : IAsyncDisposable
     /// <summary>True when lag-tolerant reads have standbys to go to (a multi-host string or a read connection).</summary>
     public bool HasReadReplicas => _sources.Replica is not null;
 
-    internal DataOptions Options { get; }
+    /// <summary>linq2db's options (provider, mapping, tracing), built on first use.</summary>
+    internal DataOptions Options => _options.Value;
+
+    /// <summary>Whether linq2db has been set up for this instance yet (tests of what start-up costs).</summary>
+    internal bool LinqToDbBuilt => _options.IsValueCreated;
 
     /// <summary>Seals and opens token values with the keyring this database was created with.</summary>
     internal TokenProtector TokenProtector { get; }
@@ -211,4 +218,10 @@ public sealed partial class TeslaDbDatabase : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _sources.DisposeAsync();
+
+    /// <summary>The mapping, built (once per process) the first time linq2db is used, not when the type is touched.</summary>
+    private static class LinqMapping
+    {
+        internal static readonly MappingSchema Schema = TeslaDbMapping.Build();
+    }
 }
