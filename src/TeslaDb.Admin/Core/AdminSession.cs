@@ -120,8 +120,8 @@ public sealed class AdminSession : IAsyncDisposable
     /// problem as it always has, with F5 to try again.
     /// </summary>
     /// <remarks>
-    /// Launch time (issue 12): building the session (linq2db's mapping and data provider, Npgsql's data sources) is
-    /// ~150–200 ms of one-off start-up work that needs no server, so it runs on another thread while the question
+    /// Launch time (issue 12): building the session (Npgsql's data sources, the token keyring; linq2db waits for its
+    /// first use) is one-off start-up work that needs no server, so it runs on another thread while the question
     /// goes over the wire. It is built as asked; on a standby reached without --read-only (rare) that one is thrown
     /// away unused and the read-only one built after. No connection is opened by building.
     /// </remarks>
