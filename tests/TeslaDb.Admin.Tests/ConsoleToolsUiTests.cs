@@ -127,6 +127,32 @@ public sealed class ConsoleToolsUiTests(AdminFixture fixture) : IClassFixture<Ad
         Assert.Contains(outcome.Screens, s => s.Contains(seeded.Vehicles[0].Vin, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Several_keys_pressed_while_the_list_refreshes_all_run_in_order()
+    {
+        var user = Guid.NewGuid();
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            await fixture.SeedAccountAsync($"multi-queue-{n}@example.com", vehicles: 1, user: user);
+        }
+
+        var listed = await fixture.Accounts.BrowseAsync("multi-queue-", cancellationToken: TestContext.Current.CancellationToken);
+        var third = listed.Items[2].Email;
+        await using var session = fixture.Session();
+        var outcome = Run(session,
+        [
+            When("rows 1–", new Key('/')),
+            When("Filter Accounts", [.. Type("multi-queue-"), Key.Enter]),
+            // Three keys wait behind F5's refresh. They used to go round the queue for ever (each replayed key was
+            // queued again behind the others) and the console stopped answering.
+            When("filter 'multi-queue-'", s => s.Contains("filter 'multi-queue-'", StringComparison.Ordinal) && !s.Contains("Filtering…", StringComparison.Ordinal),
+                Key.F5, new Key('j'), new Key('j'), Key.Enter),
+            When($"Accounts › {third}", new Key('q')),
+        ]);
+        Assert.DoesNotContain(outcome.Screens, s => s.Contains("Still busy", StringComparison.Ordinal));
+        Assert.Null(outcome.Fatal);
+    }
+
     private static string Decode(string sequence)
     {
         Assert.StartsWith("\u001b]52;c;", sequence, StringComparison.Ordinal);

@@ -15,9 +15,21 @@ internal sealed partial class AdminConsole
 
     private readonly Queue<Key> _queuedKeys = new();
 
+    /// <summary>Set while a queued key is raised again: that key runs instead of going back to the queue's end.</summary>
+    private bool _replayingKey;
+
     /// <summary>True when <paramref name="key"/> was queued (or dropped, the queue being full) because work is running.</summary>
     private bool QueueWhileBusy(Key key)
     {
+        if (_replayingKey)
+        {
+            // The replayed key itself. Without this, with other keys still waiting it went back to the end of the
+            // queue, and so did each after it: the keys cycled for ever and the console stopped answering (a held
+            // PageDown over a page load was enough).
+            _replayingKey = false;
+            return false;
+        }
+
         if (_busy is null && _queuedKeys.Count == 0)
         {
             return false;
@@ -48,8 +60,25 @@ internal sealed partial class AdminConsole
         }
 
         var key = _queuedKeys.Dequeue();
-        // Scheduled before the key runs: a key that opens a dialog runs its loop inside RaiseKeyDownEvent.
-        _app.Invoke(ReplayQueuedKeys);
-        _app.Keyboard.RaiseKeyDownEvent(key);
+        // The next key on the next turn, scheduled before this one runs: a key that opens a dialog runs the dialog's
+        // loop inside RaiseKeyDownEvent, and the keys after it land in the dialog. A timer, not Invoke: called on the
+        // UI thread, Invoke runs at once, which replayed the keys last first.
+        _app.AddTimeout(TimeSpan.Zero, () =>
+        {
+            ReplayQueuedKeys();
+            return false;
+        });
+        // Marked handled when it was queued: left so, Terminal.Gui would not pass it on to the views (a PageDown
+        // within the page is the table's own).
+        key.Handled = false;
+        _replayingKey = true;
+        try
+        {
+            _app.Keyboard.RaiseKeyDownEvent(key);
+        }
+        finally
+        {
+            _replayingKey = false; // also when the key never reached the console's handler (a dialog on top)
+        }
     }
 }
