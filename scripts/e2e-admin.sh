@@ -102,6 +102,11 @@ keys Enter;                   wait_for "Exported 25 rows to $workdir/tesladb-acc
 exported=$(ls "$workdir"/tesladb-accounts-*.csv)
 [ "$(wc -l <"$exported")" = 26 ] || { echo "e2e-admin.sh: FAILED: $exported has $(wc -l <"$exported") lines, not a header and 25 accounts" >&2; exit 1; }
 if grep -qE 'DEMO-ONLY|eyJhbGciOiJSUzI1NiJ9' "$exported"; then echo "e2e-admin.sh: FAILED: a token value was exported" >&2; exit 1; fi
+# PageDown held: the keys arrive while pages load, wait their turn, and run in order to the last page (they used to
+# go round the queue for ever and the console stopped answering).
+keys PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown
+wait_for "rows 21–25 · page 3 · end"
+keys PageUp PageUp PageUp PageUp PageUp PageUp PageUp PageUp; wait_for "rows 1–10 · page 1 · more below"
 keys F1;                      wait_for "Every key of tesladb-admin"
 escape; sleep 0.5; keys q;    wait_for "EXIT=0"
 
@@ -112,4 +117,4 @@ tokens_after=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM 
 journal=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT scope_kind || ' ' || rows_deleted || ' ' || outcome FROM tesladb.admin_journal")
 [ "$journal" = "expired $expired completed" ] || { echo "e2e-admin.sh: FAILED: the journal holds '$journal', not 'expired $expired completed'" >&2; exit 1; }
 [ "$(tmux display -p -t "$session" '#{alternate_on}')" = 0 ] || { echo "e2e-admin.sh: FAILED: the terminal was not restored" >&2; exit 1; }
-echo "e2e-admin.sh: passed (filter, drill-down to JSON, JSON copied through OSC 52 into tmux's buffer, 25 accounts exported over 3 pages to CSV, bad VIN, statistics, production label, purge of $expired expired rows confirmed, reported and journaled, journal view, help, $tokens tokens kept, no token on screen, terminal restored)"
+echo "e2e-admin.sh: passed (filter, drill-down to JSON, JSON copied through OSC 52 into tmux's buffer, 25 accounts exported over 3 pages to CSV, PageDown held to the last page and back, bad VIN, statistics, production label, purge of $expired expired rows confirmed, reported and journaled, journal view, help, $tokens tokens kept, no token on screen, terminal restored)"
