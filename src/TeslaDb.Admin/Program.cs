@@ -1,7 +1,8 @@
 using TeslaDb.Admin.Cli;
 using TeslaDb.Admin.Views;
+using TeslaDb.Admin.Core;
 
-StartupProbe.Mark("Main");
+LaunchSteps.Mark("Main");
 ConsoleHost.LoadInBackground();
 
 // The terminal starts while the session opens on another thread, and is disposed by RunAsync before it prints

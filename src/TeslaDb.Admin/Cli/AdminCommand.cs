@@ -134,7 +134,7 @@ public static class AdminCommand
             return ExitCodes.Usage;
         }
 
-        StartupProbe.Mark("command line parsed");
+        LaunchSteps.Mark("command line parsed");
         var verbose = parsed.GetValue(Verbose);
         // Asks the server first: on a standby the session is read-only (--read-only implied) and the title says so.
         // The first page of accounts is read as soon as the session is open, beside Terminal.Gui's start.
@@ -152,7 +152,7 @@ public static class AdminCommand
         {
             terminal = startTerminal();
             session = await opening;
-            StartupProbe.Mark("session awaited");
+            LaunchSteps.Mark("session awaited");
             session.WatchInterval = TimeSpan.FromSeconds(watchInterval);
             stopped = runConsole(terminal, session);
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Terminal.Gui.App;
 using Terminal.Gui.Views;
+using TeslaDb.Admin.Core;
 
 namespace TeslaDb.Admin.Cli;
 
@@ -9,39 +10,19 @@ namespace TeslaDb.Admin.Cli;
 /// For <c>scripts/bench.sh --admin</c>: when <see cref="EnvironmentVariable"/> names a file, the console stops as soon
 /// as it has drawn a frame with its first page of rows and writes there how long that took from the process's start
 /// (the runtime's own start-up included), when its first frame was drawn, and its peak resident memory; the steps
-/// marked on the way (<see cref="Mark"/>) go beside it in <c>&lt;report&gt;.steps</c>, to see where the time goes.
+/// marked on the way (<see cref="LaunchSteps.Mark"/>) go beside it in <c>&lt;report&gt;.steps</c>, to see where the time goes.
 /// Not an option of the command: operators never need it, and it must not change how the console starts when unset.
 /// </summary>
 internal static class StartupProbe
 {
-    public const string EnvironmentVariable = "TESLADB_ADMIN_STARTUP_REPORT";
+    public const string EnvironmentVariable = LaunchSteps.EnvironmentVariable;
 
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
-
-    // Read once: Mark is called on the launch's critical path and must cost nothing when the variable is unset.
-    private static readonly string? ReportPath = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } p ? p : null;
-
-    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> Steps = new();
-
-    /// <summary>
-    /// Records a step of the launch (ms since the process started, on which thread, and how many methods the JIT
-    /// had compiled by then) when the variable is set; written beside the report as <c>&lt;report&gt;.steps</c>.
-    /// </summary>
-    public static void Mark(string step)
-    {
-        if (ReportPath is null)
-        {
-            return;
-        }
-
-        Steps.Enqueue(string.Create(CultureInfo.InvariantCulture,
-            $"{SinceProcessStart().TotalMilliseconds,6:F0} ms  jit {System.Runtime.JitInfo.GetCompiledMethodCount(),5}  thread {Environment.CurrentManagedThreadId,2}  {step}"));
-    }
 
     /// <summary>Watches the frames drawn when the variable is set; does nothing otherwise.</summary>
     public static void Attach(IApplication app, Window window, TableView table)
     {
-        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is not { Length: > 0 } path)
+        if (LaunchSteps.ReportPath is not { } path)
         {
             return;
         }
@@ -54,10 +35,10 @@ internal static class StartupProbe
         void Report(bool ready)
         {
             done = true;
-            Mark(ready ? "first frame with the first page" : "gave up");
-            File.WriteAllLines(path + ".steps", Steps);
+            LaunchSteps.Mark(ready ? "first frame with the first page" : "gave up");
+            File.WriteAllLines(path + ".steps", LaunchSteps.Marked);
             File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture,
-                $"{(ready ? "first_page_ms" : "gave_up_ms")}={SinceProcessStart().TotalMilliseconds:F0} peak_rss_mb={PeakResidentMegabytes():F1} ui_ready_ms={(firstFrame ?? SinceProcessStart()).TotalMilliseconds:F0}\n"));
+                $"{(ready ? "first_page_ms" : "gave_up_ms")}={LaunchSteps.SinceProcessStart().TotalMilliseconds:F0} peak_rss_mb={PeakResidentMegabytes():F1} ui_ready_ms={(firstFrame ?? LaunchSteps.SinceProcessStart()).TotalMilliseconds:F0}\n"));
             app.RequestStop(window);
         }
 
@@ -65,8 +46,8 @@ internal static class StartupProbe
         {
             if (firstFrame is null)
             {
-                firstFrame = SinceProcessStart();
-                Mark("first frame");
+                firstFrame = LaunchSteps.SinceProcessStart();
+                LaunchSteps.Mark("first frame");
             }
 
             if (!done && table.Table is { Rows: > 0 })
@@ -83,13 +64,6 @@ internal static class StartupProbe
 
             return !done;
         });
-    }
-
-    // Process.StartTime is the kernel's start of this process: dotnet's host, the runtime and JIT included.
-    private static TimeSpan SinceProcessStart()
-    {
-        using var self = Process.GetCurrentProcess();
-        return DateTime.Now - self.StartTime;
     }
 
     // VmHWM: the peak resident set size the kernel recorded for this process (Linux; 0 elsewhere).

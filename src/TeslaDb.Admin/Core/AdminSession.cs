@@ -135,7 +135,7 @@ public sealed class AdminSession : IAsyncDisposable
         try
         {
             server = await ServerRole.DetectAsync(connection, cancellationToken);
-            Cli.StartupProbe.Mark("role known");
+            LaunchSteps.Mark("role known");
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
@@ -148,7 +148,7 @@ public sealed class AdminSession : IAsyncDisposable
         }
 
         var session = await building;
-        Cli.StartupProbe.Mark("session built");
+        LaunchSteps.Mark("session built");
         if (server is { IsStandby: true } && !readOnly)
         {
             await session.DisposeAsync();

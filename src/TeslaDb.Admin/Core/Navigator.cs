@@ -56,10 +56,10 @@ public sealed class Navigator(AdminSession session)
 
     internal static async Task<AccountsScreen> LoadAccountsAsync(AdminSession session, CancellationToken cancellationToken)
     {
-        Cli.StartupProbe.Mark("first page: query");
+        LaunchSteps.Mark("first page: query");
         var accounts = new AccountsScreen(session);
         await accounts.LoadFirstAsync(cancellationToken);
-        Cli.StartupProbe.Mark("first page: rows read");
+        LaunchSteps.Mark("first page: rows read");
         return accounts;
     }
 

@@ -13,7 +13,7 @@ public sealed record ServerRole(string Address, bool IsStandby)
     public static async Task<ServerRole> DetectAsync(NpgsqlConnectionStringBuilder target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        Cli.StartupProbe.Mark("role: start");
+        LaunchSteps.Mark("role: start");
         var once = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Pooling = false };
         var builder = new NpgsqlDataSourceBuilder(once.ConnectionString);
         // One boolean comes back: no need to load the server's catalogue of types first (a pg_type query and its
@@ -21,7 +21,7 @@ public sealed record ServerRole(string Address, bool IsStandby)
         builder.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
         await using var source = (once.Host ?? string.Empty).Contains(',', StringComparison.Ordinal) ? builder.BuildMultiHost() : builder.Build();
         await using var connection = await source.OpenConnectionAsync(cancellationToken);
-        Cli.StartupProbe.Mark("role: connection open");
+        LaunchSteps.Mark("role: connection open");
         await using var command = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
         var standby = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
         return new ServerRole($"{connection.Host}:{connection.Port}", standby);

@@ -79,7 +79,7 @@ internal sealed partial class AdminConsole
         _started = true;
         Fatal = null;
         Render();
-        Cli.StartupProbe.Mark("first page: rendered");
+        LaunchSteps.Mark("first page: rendered");
         // The migration status loads FluentMigrator's runner (reflection over the migrations, much code to compile):
         // on a two-core machine it would slow the first frame it does not appear in, so it starts after that frame.
         AfterNextFrame(CheckMigrations);

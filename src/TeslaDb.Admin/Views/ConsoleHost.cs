@@ -7,8 +7,9 @@ namespace TeslaDb.Admin.Views;
 /// <summary>
 /// Starts Terminal.Gui and runs the console on it, for <see cref="AdminCommand"/>. Program.cs reaches Terminal.Gui
 /// only through here, and the terminal travels as an <see cref="IDisposable"/>: Terminal.Gui's assembly runs its
-/// configuration's module initializer (~100 ms of launch, issue 12) when first loaded, so keeping its types out of
-/// <c>Main</c> lets that happen once the command line is valid, beside the session's opening, not before both.
+/// configuration's module initializer (100–250 ms of launch, issue 12) when first loaded, so keeping its types out of
+/// <c>Main</c> lets <see cref="LoadInBackground"/> run it on the thread pool, beside the command line's parsing,
+/// instead of before <c>Main</c>.
 /// </summary>
 internal static class ConsoleHost
 {
@@ -22,18 +23,18 @@ internal static class ConsoleHost
         ThreadPool.UnsafeQueueUserWorkItem(static _ =>
         {
             System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(Application).Module.ModuleHandle);
-            StartupProbe.Mark("terminal: module initializer done");
+            LaunchSteps.Mark("terminal: module initializer done");
         }, null);
 
     /// <summary>Takes over the terminal (Terminal.Gui's Init).</summary>
     public static IDisposable Start()
     {
-        StartupProbe.Mark("terminal: start");
+        LaunchSteps.Mark("terminal: start");
         var app = Application.Create();
         try
         {
             app.Init();
-            StartupProbe.Mark("terminal: Init done");
+            LaunchSteps.Mark("terminal: Init done");
             return app;
         }
         catch
@@ -48,7 +49,7 @@ internal static class ConsoleHost
     {
         var app = (IApplication)terminal;
         var console = new AdminConsole(app, session);
-        StartupProbe.Mark("window built");
+        LaunchSteps.Mark("window built");
         console.Start();
         StartupProbe.Attach(app, console.Window, console.Window.Table); // scripts/bench.sh --admin only
         app.Run(console.Window);
