@@ -45,6 +45,33 @@ public sealed class RestartRetryTests
         Assert.True(TransientFaults.IsTransient(fault, CancellationToken.None), fault.ToString());
     }
 
+    [Fact]
+    public async Task After_a_restart_a_due_token_is_refreshed_once_without_a_fault()
+    {
+        await using var cluster = await PrivateCluster.StartAsync(durable: false);
+        var db = await cluster.CreateDatabaseAsync();
+        await new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString, Supabase = SupabaseMode.Off }).UpAsync(cancellationToken: Ct);
+        await using var access = TeslaDbDatabase.Create(db.ConnectionString, tokenKeys: TeslaSamples.Keys);
+        var account = (await new Accounts.TeslaAccountRepository(access).CreateAsync(Guid.NewGuid(), "Restart", cancellationToken: Ct)).Id;
+        var tokens = new Tokens.TokenRepository(access);
+        await tokens.StoreAsync(account, TeslaSamples.Token("eyJ.before", "EU.before"), TimeSpan.FromMinutes(5), Ct);
+        await Task.WhenAll(Enumerable.Range(0, Readers).Select(_ => ReadHoldingAsync(access)));
+
+        await cluster.RestartAsync("fast");
+
+        // The first read meets a dead pooled connection and is retried; the refresh under the lock then runs once.
+        var calls = 0;
+        var accessToken = await tokens.GetValidAccessTokenAsync(account, (request, _) =>
+        {
+            Interlocked.Increment(ref calls);
+            Assert.Equal("EU.before", request.RefreshToken);
+            return Task.FromResult(TeslaSamples.Token("eyJ.after", "EU.after"));
+        }, skew: TimeSpan.FromMinutes(10), cancellationToken: Ct);
+
+        Assert.Equal(("eyJ.after", 1), (accessToken, calls));
+        Assert.Equal("EU.after", (await tokens.GetForAccountAsync(account, Ct))!.RefreshToken);
+    }
+
     // A read that keeps its connection a moment, so that concurrent ones each take a connection of their own.
     private static async Task ReadHoldingAsync(TeslaDbDatabase access)
     {

@@ -61,29 +61,29 @@ public sealed partial class TokenRepository
     {
         ArgumentNullException.ThrowIfNull(refresh);
         var margin = skew ?? DefaultSkew;
-        string key;
-        await using (var command = database.Command("Tokens.GetValid", GetValidSql))
+        // A plain read, retried on a transient fault like every other (a restart's dead pooled connection): it
+        // decides nothing, the lock below does.
+        var (stored, fresh) = await database.ReadAsync("Tokens.GetValid", ReadFrom.Primary, async (connection, ct) =>
         {
+            await using var command = database.Command("Tokens.GetValid", GetValidSql, connection);
             command.Parameters.Add(new NpgsqlParameter("account_id", NpgsqlDbType.Uuid) { Value = accountId });
             command.Parameters.Add(new NpgsqlParameter("skew", NpgsqlDbType.Interval) { Value = margin });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new TokenReauthenticationRequiredException(string.Empty, null, $"Tesla account {accountId} has no token: its owner must log in.");
-            }
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? (Read(reader), reader.GetBoolean(7)) : ((TeslaToken?)null, false);
+        }, cancellationToken);
+        if (stored is null)
+        {
+            throw new TokenReauthenticationRequiredException(string.Empty, null, $"Tesla account {accountId} has no token: its owner must log in.");
+        }
 
-            var stored = Read(reader);
-            ThrowIfLoginRequired(stored);
-            if (reader.GetBoolean(7) && !string.IsNullOrEmpty(stored.AccessToken))
-            {
-                return stored.AccessToken;
-            }
-
-            key = stored.Key;
+        ThrowIfLoginRequired(stored);
+        if (fresh && !string.IsNullOrEmpty(stored.AccessToken))
+        {
+            return stored.AccessToken;
         }
 
         // The read's connection is back in the pool before this one waits for the lock.
-        var token = await RefreshUnderLockAsync(key, margin, lockTimeout ?? DefaultLockTimeout, refresh, cancellationToken);
+        var token = await RefreshUnderLockAsync(stored.Key, margin, lockTimeout ?? DefaultLockTimeout, refresh, cancellationToken);
         return token.Token.AccessToken!;
     }
 
