@@ -36,6 +36,31 @@ public sealed class TokenEncryptionTests(AccessFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Values_with_characters_json_writers_escape_come_back_exactly_through_the_envelope_and_a_refresh()
+    {
+        // The envelope's plaintext is written with JSON's own escapes only ('+', '/', '<', '&', non-ASCII stay as they
+        // are): what must be escaped still is, and every value reads back the same.
+        const string access = "eyJ+base64/with+plus==.<&>'`.é€😀";
+        const string refresh = "EU_\"quoted\"\\back\\slash\u0001\n\ttab";
+        var account = await fixture.Accounts.CreateAsync(Guid.NewGuid(), "Escapes", cancellationToken: Ct);
+        await fixture.Tokens.StoreAsync(account.Id, Serialized(access, refresh), TimeSpan.FromSeconds(30), Ct);
+
+        var token = await fixture.Tokens.GetForAccountAsync(account.Id, Ct);
+        Assert.Equal((access, refresh), (token!.AccessToken, token.RefreshToken));
+
+        var rotated = await fixture.Tokens.GetValidAccessTokenAsync(account.Id, (request, _) =>
+        {
+            Assert.Equal(refresh, request.RefreshToken);
+            return Task.FromResult(Serialized(access + "+2", refresh + "/2"));
+        }, cancellationToken: Ct);
+        token = await fixture.Tokens.GetForAccountAsync(account.Id, Ct);
+        Assert.Equal((access + "+2", access + "+2", refresh + "/2", refresh), (rotated, token!.AccessToken, token.RefreshToken, token.PreviousRefreshToken));
+
+        static System.Text.Json.JsonElement Serialized(string access, string refresh) =>
+            System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["access_token"] = access, ["refresh_token"] = refresh, ["expires_in"] = 28800 });
+    }
+
+    [Fact]
     public async Task Many_threads_storing_and_reading_encrypted_tokens_at_once_each_get_their_own_token_back()
     {
         // The protector keeps AesGcm instances for reuse; one instance must never serve two threads at once.

@@ -73,10 +73,12 @@ internal static class TokenBench
         var envelope = protector.Seal(key, new TokenSecrets(token));
         // As a read gets it: the text jsonb prints (no JSON escapes in the base64), not the writer's escaped form.
         byte[] stored;
-        await using (var select = access.DataSource.CreateCommand("SELECT convert_to($1::jsonb::text, 'UTF8')"))
+        await using (var select = access.DataSource.CreateCommand("SELECT $1::jsonb"))
         {
             select.Parameters.AddWithValue(envelope);
-            stored = (byte[])(await select.ExecuteScalarAsync())!;
+            await using var reader = await select.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            stored = reader.GetFieldValue<byte[]>(0);
         }
 
         var plainStored = Encoding.UTF8.GetBytes(token.GetRawText());
@@ -150,7 +152,7 @@ internal static class TokenBench
         for (var i = 0; i < Reads; i++)
         {
             await using var command = access.DataSource.CreateCommand("""
-                SELECT t.key, convert_to(t.token_data::text, 'UTF8'), t.expires_at, t.created_at, t.updated_at, t.tesla_account_id, t.login_required_at
+                SELECT t.key, t.token_data, t.expires_at, t.created_at, t.updated_at, t.tesla_account_id, t.login_required_at
                   FROM public.tesla_accounts a
                   JOIN public.tokens t ON t.key IN ('user_token:' || a.supabase_user_id || ':' || a.id, 'user_token:' || a.id, 'user_token:' || a.supabase_user_id)
                  WHERE a.id = $1

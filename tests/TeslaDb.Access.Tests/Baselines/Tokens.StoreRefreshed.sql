@@ -3,4 +3,4 @@ UPDATE public.tokens t SET
     expires_at = now() + @ttl,
     login_required_at = NULL
  WHERE t.key = @key
-RETURNING t.key, convert_to(t.token_data::text, 'UTF8'), t.expires_at, t.created_at, t.updated_at, t.tesla_account_id, t.login_required_at;
+RETURNING t.key, t.token_data, t.expires_at, t.created_at, t.updated_at, t.tesla_account_id, t.login_required_at;

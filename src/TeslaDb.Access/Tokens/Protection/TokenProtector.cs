@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace TeslaDb.Access.Tokens.Protection;
@@ -20,6 +21,11 @@ internal sealed class TokenProtector(TokenKeyring keyring)
     public const int Version = 1;
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
+
+    // JSON's own escapes only. The default encoder also escapes what is risky in HTML ('+', '<', '&', non-ASCII…):
+    // a base64 token then holds dozens of \u002B, and reading them back sends the parser down its slow unescaping
+    // path (a token's plaintext parsed 7× slower). Neither text is ever put into HTML; both are only parsed as JSON.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly AesGcmPool _aes = new(keyring, TagBytes);
 
@@ -41,7 +47,7 @@ internal sealed class TokenProtector(TokenKeyring keyring)
 
         CryptographicOperations.ZeroMemory(plaintext);
         var buffer = new ArrayBufferWriter<byte>(ciphertext.Length * 2 + 256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteNumber("v", Version);
@@ -152,7 +158,7 @@ internal sealed class TokenProtector(TokenKeyring keyring)
     private static byte[] Plaintext(TokenSecrets secrets)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WritePropertyName("token");
