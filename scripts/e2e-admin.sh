@@ -71,7 +71,8 @@ wait_for "rows 1–10 · page 1 · more below"
 wait_for "TeslaDb admin · PRODUCTION · local"
 wait_for "values hidden"; never_secret
 keys /;                       wait_for "Filter Accounts"
-keys -l "owner2@"; keys Enter; wait_for "filter 'owner2@'"
+keys -l "owner2@";            wait_for "┃ owner2@"         # what is typed shows in the field (it once did not)
+keys Enter;                   wait_for "filter 'owner2@'"
 keys Enter;                   wait_for "Accounts › owner2@example.com"
 keys j Enter;                 wait_for "Endpoint"
 keys /;                       wait_for "Endpoint name"
@@ -97,7 +98,7 @@ escape;                       wait_for "Accounts   (rows"
 keys /;                       wait_for "Filter Accounts"     # clear the filter: export the whole list
 keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace Enter
 wait_for "rows 1–10 · page 1 · more below"
-keys '>';                     wait_for "File to write every row of this list to"
+keys '>';                     wait_for "File to write every row of this list to"; wait_for "┃ ./tesladb-accounts-"
 keys Enter;                   wait_for "Exported 25 rows to $workdir/tesladb-accounts-"
 exported=$(ls "$workdir"/tesladb-accounts-*.csv)
 [ "$(wc -l <"$exported")" = 26 ] || { echo "e2e-admin.sh: FAILED: $exported has $(wc -l <"$exported") lines, not a header and 25 accounts" >&2; exit 1; }

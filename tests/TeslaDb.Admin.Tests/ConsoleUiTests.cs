@@ -35,6 +35,27 @@ public sealed class ConsoleUiTests(AdminFixture fixture) : IClassFixture<AdminFi
     }
 
     [Fact]
+    public async Task What_is_typed_into_the_filter_and_vin_prompts_shows_in_their_field_as_it_is_typed()
+    {
+        // Texts found nowhere else on the screen: only the prompt's field can show them.
+        await fixture.SeedAccountAsync("prompt-ui@example.com", vehicles: 1);
+        await using var session = fixture.Session();
+        var outcome = Run(session,
+        [
+            When("rows 1–", new Key('/')),
+            When("Filter Accounts", Type("zq-typed")),
+            When("the filter's field shows 'zq-typed'", s => s.Contains("Filter Accounts", StringComparison.Ordinal) && s.Contains("zq-typed", StringComparison.Ordinal), Key.Backspace),
+            When("the field shows the backspace", s => s.Contains("Filter Accounts", StringComparison.Ordinal) && s.Contains("zq-type", StringComparison.Ordinal) && !s.Contains("zq-typed", StringComparison.Ordinal), Key.Esc),
+            When("the filter dialog closed", s => !s.Contains("Filter Accounts", StringComparison.Ordinal), new Key('g')),
+            When("Go to a vehicle", Type("5YJ3ZQ")),
+            When("the VIN field shows '5YJ3ZQ'", s => s.Contains("Go to a vehicle", StringComparison.Ordinal) && s.Contains("5YJ3ZQ", StringComparison.Ordinal), Key.Esc),
+            When("the VIN dialog closed", s => !s.Contains("Go to a vehicle", StringComparison.Ordinal), new Key('q')),
+        ]);
+
+        Assert.Null(outcome.Fatal);
+    }
+
+    [Fact]
     public async Task Purge_expired_asks_first_cancel_keeps_everything_then_purge_reports_the_count()
     {
         await fixture.SeedAccountAsync("purge-ui@example.com", vehicles: 2, expiredPerVehicle: 2);

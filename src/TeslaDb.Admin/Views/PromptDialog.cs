@@ -15,7 +15,9 @@ internal sealed class PromptDialog : Dialog
         HotKeySpecifier = MainWindow.NoHotKey;
         Title = title;
         Width = Dim.Percent(70);
-        Height = 8;
+        // The border, the padding and the buttons take six rows: at 8 the viewport held two (the blank line and the
+        // prompt) and the field, drawn on the third, was never seen — the operator typed blind.
+        Height = 9;
         _field = new TextField { X = 1, Y = 2, Width = Dim.Fill(1), Text = initial ?? string.Empty };
         Add(new Label { X = 1, Y = 1, Width = Dim.Fill(1), Text = prompt, HotKeySpecifier = MainWindow.NoHotKey }, _field);
         var ok = new Button { Title = "_OK" };
