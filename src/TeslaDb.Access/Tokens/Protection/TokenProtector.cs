@@ -76,8 +76,18 @@ internal sealed class TokenProtector(TokenKeyring keyring)
     /// <summary>The secrets of a stored value (detached from <paramref name="stored"/>'s document): an envelope
     /// decrypted, a plain legacy row as it is.</summary>
     /// <exception cref="TokenKeyException">No key, the key id missing, a malformed, tampered or moved envelope.</exception>
-    public TokenSecrets Open(string tokenKey, JsonElement stored) =>
-        Open(tokenKey, JsonSerializer.SerializeToUtf8Bytes(stored), out _);
+    public TokenSecrets Open(string tokenKey, JsonElement stored)
+    {
+        // Written by Utf8JsonWriter, not JsonSerializer: no reflection-based serializer, which a trimmed or Native AOT
+        // program (the console, published so) does not have.
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            stored.WriteTo(writer);
+        }
+
+        return Open(tokenKey, buffer.WrittenSpan, out _);
+    }
 
     /// <summary>
     /// The secrets of a stored value given as its JSON text in UTF-8 (<c>token_data</c> as the database prints it),
