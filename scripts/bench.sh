@@ -5,7 +5,8 @@
 #   scripts/bench.sh           full run (10–15 minutes: 2M cache rows for the cleanup row, 1M for the migration-under-load row and the console)
 #   scripts/bench.sh --quick   smoke run with few rounds and small tables (figures not written to docs/)
 #   scripts/bench.sh --admin   only the console's section (docs/admin.md): 1M cached responses of sample data, and
-#                              the console's launch to first page and peak memory, JIT vs ReadyToRun (scripts/admin-launch.sh)
+#                              the console's launch to first page and peak memory, JIT vs ReadyToRun vs Native AOT
+#                              (scripts/admin-launch.sh)
 #
 # Every section runs on a durable cluster (TESLADB_DEV_DB_DURABLE=1: fsync and synchronous_commit on, as on
 # Supabase); the batch upsert runs a second time on the tests' fast cluster (both off), where a commit costs nothing.

@@ -60,5 +60,11 @@ internal sealed partial class AdminConsole
             {
                 // The lists work or say why themselves; the status is only a hint.
             }
+            catch (Exception e)
+            {
+                // Anything else is this build's fault (a Native AOT build missing what FluentMigrator reflects on did
+                // this): said once, not lost in an unobserved task.
+                _app.Invoke(() => ShowMessage($"Could not check the migration status ({e.GetType().Name}): press m to see why."));
+            }
         });
 }
