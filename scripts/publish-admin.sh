@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Publishes the console (tesladb-admin) as a Native AOT executable for linux-x64: one file, no .NET runtime needed,
-# first page in ~0.17 s (docs/admin.md "Launch to first page"). Needs what ILCompiler needs: gcc or clang and the
+# first page in ~0.2 s (docs/admin.md "Launch to first page"). Needs what ILCompiler needs: gcc or clang and the
 # ILCompiler package (restored from NuGet). About 4 minutes on 2 cores.
 #
 #   scripts/publish-admin.sh [output folder (default artifacts/tesladb-admin-linux-x64)]
