@@ -55,10 +55,15 @@ as_owner() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below the kernel's ephemeral range (32768–60999 here): a port picked inside it can be taken, between the check and
+# the server's bind, as the local port of one of the many client connections the tests open ("could not bind IPv4
+# address: Address already in use", seen in a clean-clone CI run). start() also retries on a new port.
 free_port() {
-  local p tries=0
+  local p tries=0 low=32768 base=10000
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  [ "$low" -gt $((base + 2000)) ] || base=1024
   while [ $tries -lt 200 ]; do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( base + RANDOM % (low - base) ))
     if ! port_in_use "$p"; then printf '%s\n' "$p"; return 0; fi
     tries=$((tries + 1))
   done
@@ -106,18 +111,27 @@ start() {
   ensure_binaries
   if is_running; then say "already running at 127.0.0.1:$(port)"; return 0; fi
   [ -f "$data/PG_VERSION" ] || init_cluster
-  local p opts
-  p=$(free_port)
-  printf '%s\n' "$p" >"$dir/port"
-  opts="-p $p"
+  local p opts extra="" attempt logged
   # pg_cron (Debian's postgresql-NN-cron), when installed, must be preloaded; its jobs live in database postgres
   # and run in background workers (its default, a libpq login to localhost, needs a password it does not have).
   if [ -f "${bindir%/bin}/lib/pg_cron.so" ]; then
-    opts="$opts -c shared_preload_libraries=pg_cron -c cron.database_name=postgres -c cron.use_background_workers=on"
+    extra=" -c shared_preload_libraries=pg_cron -c cron.database_name=postgres -c cron.use_background_workers=on"
   fi
-  as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "$opts" -w -t 60 start >/dev/null \
-    || { tail -n 20 "$dir/server.log" >&2; die "the server did not start (log: $dir/server.log)"; }
-  say "running at 127.0.0.1:$p (data in $data)"
+  for attempt in 1 2 3 4 5; do
+    p=$(free_port)
+    printf '%s\n' "$p" >"$dir/port"
+    opts="-p $p$extra"
+    logged=$( [ -f "$dir/server.log" ] && wc -l <"$dir/server.log" || echo 0 )
+    if as_owner "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -o "$opts" -w -t 60 start >/dev/null; then
+      say "running at 127.0.0.1:$p (data in $data)"
+      return 0
+    fi
+    # Another process took the port between the check and the bind: try another one.
+    tail -n +$((logged + 1)) "$dir/server.log" 2>/dev/null | grep -q "Address already in use" || break
+    say "port $p was taken meanwhile (attempt $attempt of 5); trying another"
+  done
+  tail -n 20 "$dir/server.log" >&2
+  die "the server did not start (log: $dir/server.log)"
 }
 
 # A streaming standby of another dev-db cluster: a base backup with -R (standby.signal and primary_conninfo),
