@@ -1,6 +1,6 @@
 using TeslaDb.Admin.Cli;
-using TeslaDb.Admin.Views;
 using TeslaDb.Admin.Core;
+using TeslaDb.Admin.Views;
 
 LaunchSteps.Mark("Main");
 ConsoleHost.LoadInBackground();

@@ -20,8 +20,7 @@ public sealed class RestartRetryTests
     public async Task After_a_restart_every_read_succeeds_and_writes_follow()
     {
         await using var cluster = await PrivateCluster.StartAsync(durable: false);
-        var db = await cluster.CreateDatabaseAsync();
-        await new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString, Supabase = SupabaseMode.Off }).UpAsync(cancellationToken: Ct);
+        var db = await MigratedDatabaseAsync(cluster);
         await using var access = TeslaDbDatabase.Create(db.ConnectionString, tokenKeys: TeslaSamples.Keys);
         await using var noRetry = TeslaDbDatabase.Create(db.ConnectionString, new TeslaCacheOptions(), new TeslaDbRoutingOptions { ReadAttempts = 1 }, loggerFactory: null, tokenKeys: TeslaSamples.Keys);
         var account = (await new Accounts.TeslaAccountRepository(access).CreateAsync(Guid.NewGuid(), "Restart", cancellationToken: Ct)).Id;
@@ -49,8 +48,7 @@ public sealed class RestartRetryTests
     public async Task After_a_restart_a_due_token_is_refreshed_once_without_a_fault()
     {
         await using var cluster = await PrivateCluster.StartAsync(durable: false);
-        var db = await cluster.CreateDatabaseAsync();
-        await new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString, Supabase = SupabaseMode.Off }).UpAsync(cancellationToken: Ct);
+        var db = await MigratedDatabaseAsync(cluster);
         await using var access = TeslaDbDatabase.Create(db.ConnectionString, tokenKeys: TeslaSamples.Keys);
         var account = (await new Accounts.TeslaAccountRepository(access).CreateAsync(Guid.NewGuid(), "Restart", cancellationToken: Ct)).Id;
         var tokens = new Tokens.TokenRepository(access);
@@ -70,6 +68,13 @@ public sealed class RestartRetryTests
 
         Assert.Equal(("eyJ.after", 1), (accessToken, calls));
         Assert.Equal("EU.after", (await tokens.GetForAccountAsync(account, Ct))!.RefreshToken);
+    }
+
+    private static async Task<TestDatabase> MigratedDatabaseAsync(PrivateCluster cluster)
+    {
+        var db = await cluster.CreateDatabaseAsync();
+        await new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString, Supabase = SupabaseMode.Off }).UpAsync(cancellationToken: Ct);
+        return db;
     }
 
     // A read that keeps its connection a moment, so that concurrent ones each take a connection of their own.
