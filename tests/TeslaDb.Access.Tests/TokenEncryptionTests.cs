@@ -159,6 +159,11 @@ public sealed class TokenEncryptionTests(AccessFixture fixture) : IClassFixture<
         var truncated = await Fails("jsonb_set(@v::jsonb, '{tag}', to_jsonb(left(@v::jsonb ->> 'tag', 8)))");
         Assert.Contains("key id 'test-1'", truncated.Message, StringComparison.Ordinal);
 
+        // The nonce and tag are decoded by length: one missing, one two bytes too long.
+        Assert.Contains("damaged encrypted value under key id 'test-1'", (await Fails("@v::jsonb - 'n'")).Message, StringComparison.Ordinal);
+        var longTag = await Fails("jsonb_set(@v::jsonb, '{tag}', to_jsonb(encode(decode(@v::jsonb ->> 'tag', 'base64') || '\\x0000'::bytea, 'base64')))");
+        Assert.Contains("damaged encrypted value under key id 'test-1'", longTag.Message, StringComparison.Ordinal);
+
         var unknown = await Fails("jsonb_set(@v::jsonb, '{kid}', '\"gone-key\"')");
         Assert.Equal("gone-key", unknown.KeyId);
         Assert.Contains("'gone-key', which is not in the keyring (test-1)", unknown.Message, StringComparison.Ordinal);
@@ -191,6 +196,30 @@ public sealed class TokenEncryptionTests(AccessFixture fixture) : IClassFixture<
         await new TokenRepository(before).StoreAsync(account.Id, read.Data, TimeSpan.FromHours(1), Ct);
         var wrong = await Assert.ThrowsAsync<TokenKeyException>(() => new TokenRepository(impostor).GetForAccountAsync(account.Id, Ct));
         Assert.Contains("does not decrypt under key id 'old'", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_envelope_written_with_json_escapes_in_its_key_id_and_base64_fields_still_opens()
+    {
+        // jsonb prints these fields without escapes, and a read finds them by position; JSON allows any character to be
+        // escaped, so an envelope that went through another writer must read the same.
+        var ring = TokenKeyring.Parse(TokenKeyring.GenerateEntry("k1"));
+        var protector = new TokenProtector(ring);
+        var sealedText = protector.Seal("user_token:escapes", new TokenSecrets(TeslaSamples.Token(Access, Refresh)));
+        using var envelope = System.Text.Json.JsonDocument.Parse(sealedText);
+        var escaped = new System.Text.StringBuilder("{");
+        foreach (var field in envelope.RootElement.EnumerateObject())
+        {
+            var value = field.Value.ValueKind == System.Text.Json.JsonValueKind.String
+                ? $"\"\\u{(int)field.Value.GetString()![0]:x4}{field.Value.GetString()![1..]}\""
+                : field.Value.GetRawText();
+            escaped.Append(escaped.Length > 1 ? "," : string.Empty).Append($"\"{field.Name}\":{value}");
+        }
+
+        var text = escaped.Append('}').ToString();
+        Assert.Contains("\"kid\":\"\\u006b1\"", text, StringComparison.Ordinal);
+        var opened = protector.Open("user_token:escapes", System.Text.Encoding.UTF8.GetBytes(text), out var keyId);
+        Assert.Equal(("k1", Refresh), (keyId, opened.Text("refresh_token")));
     }
 
     [Theory]

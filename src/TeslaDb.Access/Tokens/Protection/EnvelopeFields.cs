@@ -1,34 +1,17 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Text.Json;
 
 namespace TeslaDb.Access.Tokens.Protection;
 
 /// <summary>
-/// The fields of a stored token value that matter to decryption, read in one forward pass over its UTF-8 JSON
-/// (the envelope's clear fields — scope, expiry, presence — are skipped). A value without <c>ct</c> is a plain
-/// legacy row. <see cref="Malformed"/>: an envelope whose nonce, tag or ciphertext is not a base64 string.
+/// Where the fields of a stored token value that matter to decryption sit in its UTF-8 JSON, found in one forward
+/// pass (the envelope's clear fields — scope, expiry, presence — are skipped). Positions, not copies: a read decodes
+/// the nonce, tag and ciphertext straight from the column's bytes. A value without <c>ct</c> is a plain legacy row.
+/// <see cref="Malformed"/>: a field of the wrong JSON type. <see cref="Escaped"/>: a string field written with JSON
+/// escapes (never by us or by jsonb's output: base64 and key ids need none), which positions cannot describe; the
+/// caller rewrites such a value without escapes and reads it again.
 /// </summary>
-internal readonly record struct EnvelopeFields(bool IsEnvelope, bool Malformed, int? Version, string? KeyId, byte[]? Nonce, byte[]? Tag, Range Ciphertext, byte[]? EscapedCiphertext)
+internal readonly record struct EnvelopeFields(bool IsEnvelope, bool Malformed, bool Escaped, int? Version, Range KeyId, Range Nonce, Range Tag, Range Ciphertext)
 {
-    /// <summary>The ciphertext's base64 text in <paramref name="stored"/> (what the database prints: never escaped),
-    /// decoded in place of a copy; null when it was escaped (then <see cref="EscapedCiphertext"/> holds it decoded).</summary>
-    public int MaxCiphertextBytes(ReadOnlySpan<byte> stored) =>
-        EscapedCiphertext?.Length ?? Base64.GetMaxDecodedFromUtf8Length(stored[Ciphertext].Length);
-
-    /// <summary>Decodes the ciphertext into <paramref name="destination"/>; false when it is not valid base64.</summary>
-    public bool TryDecodeCiphertext(ReadOnlySpan<byte> stored, Span<byte> destination, out int written)
-    {
-        if (EscapedCiphertext is { } decoded)
-        {
-            decoded.CopyTo(destination);
-            written = decoded.Length;
-            return true;
-        }
-
-        return Base64.DecodeFromUtf8(stored[Ciphertext], destination, out _, out written) == OperationStatus.Done;
-    }
-
     public static EnvelopeFields Read(ReadOnlySpan<byte> stored)
     {
         var reader = new Utf8JsonReader(stored);
@@ -37,42 +20,27 @@ internal readonly record struct EnvelopeFields(bool IsEnvelope, bool Malformed, 
             return default;
         }
 
-        bool isEnvelope = false, malformed = false;
+        bool isEnvelope = false, malformed = false, escaped = false;
         int? version = null;
-        string? keyId = null;
-        byte[]? nonce = null, tag = null, escapedCiphertext = null;
-        Range ciphertext = default;
+        Range keyId = default, nonce = default, tag = default, ciphertext = default;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("ct"u8))
             {
                 isEnvelope = true;
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
-                {
-                    // Decoded later straight from the input: the reader's own base64 decoding costs several times more.
-                    var start = (int)reader.TokenStartIndex + 1;
-                    ciphertext = start..(start + reader.ValueSpan.Length);
-                }
-                else
-                {
-                    malformed |= !TryReadBase64(ref reader, out escapedCiphertext);
-                }
+                ciphertext = StringAt(ref reader, ref malformed, ref escaped);
             }
             else if (reader.ValueTextEquals("n"u8))
             {
-                reader.Read();
-                malformed |= !TryReadBase64(ref reader, out nonce);
+                nonce = StringAt(ref reader, ref malformed, ref escaped);
             }
             else if (reader.ValueTextEquals("tag"u8))
             {
-                reader.Read();
-                malformed |= !TryReadBase64(ref reader, out tag);
+                tag = StringAt(ref reader, ref malformed, ref escaped);
             }
             else if (reader.ValueTextEquals("kid"u8))
             {
-                reader.Read();
-                keyId = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                keyId = StringAt(ref reader, ref malformed, ref escaped);
             }
             else if (reader.ValueTextEquals("v"u8))
             {
@@ -86,18 +54,22 @@ internal readonly record struct EnvelopeFields(bool IsEnvelope, bool Malformed, 
             }
         }
 
-        return new EnvelopeFields(isEnvelope, malformed, version, keyId, nonce, tag, ciphertext, escapedCiphertext);
+        return new EnvelopeFields(isEnvelope, malformed, escaped, version, keyId, nonce, tag, ciphertext);
     }
 
-    private static bool TryReadBase64(ref Utf8JsonReader reader, out byte[]? bytes)
+    // The position of the string value that follows; an empty range for anything else (and Malformed).
+    private static Range StringAt(ref Utf8JsonReader reader, ref bool malformed, ref bool escaped)
     {
-        if (reader.TokenType == JsonTokenType.String && reader.TryGetBytesFromBase64(out bytes))
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String)
         {
-            return true;
+            malformed = true;
+            reader.Skip();
+            return default;
         }
 
-        bytes = null;
-        reader.Skip();
-        return false;
+        escaped |= reader.ValueIsEscaped;
+        var start = (int)reader.TokenStartIndex + 1;
+        return start..(start + reader.ValueSpan.Length);
     }
 }

@@ -36,6 +36,21 @@ public sealed partial class TokenKeyring
 
     public bool Contains(string id) => _keys.ContainsKey(id);
 
+    /// <summary>The id among <see cref="Ids"/> spelled by <paramref name="utf8"/>, or null: a read names its key
+    /// without allocating a string per read (ids are ASCII).</summary>
+    internal string? Find(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var id in Ids)
+        {
+            if (System.Text.Ascii.Equals(utf8, id))
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Parses <c>id:base64key[,id:base64key…]</c>; null or blank gives the empty keyring.</summary>
     /// <exception cref="TokenKeyException">A malformed entry, a key that is not 32 bytes, or a repeated id. The
     /// message names the entry by its id or position, never the key.</exception>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -42,7 +43,7 @@ internal sealed class TokenProtector(TokenKeyring keyring)
         var tag = new byte[TagBytes];
         using (var aes = _aes.Rent(keyId))
         {
-            aes.Aes.Encrypt(nonce, plaintext, ciphertext, tag, AssociatedData(keyId, tokenKey));
+            aes.Aes.Encrypt(nonce, plaintext, ciphertext, tag, AssociatedData(keyId, tokenKey, stackalloc byte[AssociatedDataStackBytes]));
         }
 
         CryptographicOperations.ZeroMemory(plaintext);
@@ -96,7 +97,9 @@ internal sealed class TokenProtector(TokenKeyring keyring)
     /// plaintext parsed once: a token read pays one JSON parse of the token, as a plain row does, plus AES-GCM.
     /// </summary>
     /// <exception cref="TokenKeyException">No key, the key id missing, a malformed, tampered or moved envelope.</exception>
-    public TokenSecrets Open(string tokenKey, ReadOnlySpan<byte> stored, out string? keyId)
+    public TokenSecrets Open(string tokenKey, ReadOnlySpan<byte> stored, out string? keyId) => Open(tokenKey, stored, rewritten: false, out keyId);
+
+    private TokenSecrets Open(string tokenKey, ReadOnlySpan<byte> stored, bool rewritten, out string? keyId)
     {
         var envelope = EnvelopeFields.Read(stored);
         if (!envelope.IsEnvelope)
@@ -106,7 +109,15 @@ internal sealed class TokenProtector(TokenKeyring keyring)
             return new TokenSecrets(JsonElement.ParseValue(ref plain));
         }
 
-        keyId = envelope.KeyId;
+        if (envelope.Escaped && !envelope.Malformed && !rewritten)
+        {
+            // Escapes in a base64 field or key id: not what we or jsonb write. Rewritten without them (every character
+            // these fields may hold needs none), then read by position like any other.
+            return Open(tokenKey, Unescaped(stored), rewritten: true, out keyId);
+        }
+
+        var keyIdText = stored[envelope.KeyId];
+        keyId = Keyring.Find(keyIdText) ?? (envelope.KeyId.Equals(default(Range)) ? null : Encoding.UTF8.GetString(keyIdText));
         if (keyId is null || envelope.Version != Version)
         {
             throw new TokenKeyException(keyId, $"Token {tokenKey} holds an encrypted value this version cannot read (envelope version or key id missing or unknown, key id '{keyId ?? "none"}'); upgrade TeslaDb or store a new token.");
@@ -122,28 +133,33 @@ internal sealed class TokenProtector(TokenKeyring keyring)
             throw new TokenKeyException(keyId, $"Token {tokenKey} is encrypted under key id '{keyId}', which is not in the keyring ({string.Join(", ", Keyring.Ids)}): add key '{keyId}' back to {TokenKeyring.EnvironmentVariable}, or have the owner log in again.");
         }
 
-        if (envelope.Malformed || envelope.Nonce is not { Length: NonceBytes } nonce || envelope.Tag is not { Length: TagBytes } tag)
+        Span<byte> associatedData = stackalloc byte[AssociatedDataStackBytes];
+        Span<byte> nonce = stackalloc byte[NonceBytes + 2];
+        Span<byte> tag = stackalloc byte[TagBytes + 2];
+        if (envelope.Malformed || envelope.Escaped
+            || !TryDecode(stored[envelope.Nonce], nonce, NonceBytes)
+            || !TryDecode(stored[envelope.Tag], tag, TagBytes))
         {
             throw Damaged(tokenKey, keyId);
         }
 
         // One rented buffer: the ciphertext decoded from base64, then the plaintext beside it (zeroed before return).
-        var maxCiphertext = envelope.MaxCiphertextBytes(stored);
-        var size = Math.Max(2 * maxCiphertext, 1);
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        var base64 = stored[envelope.Ciphertext];
+        var maxCiphertext = Base64.GetMaxDecodedFromUtf8Length(base64.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(2 * maxCiphertext, 1));
+        var length = 0;
         try
         {
-            if (!envelope.TryDecodeCiphertext(stored, buffer.AsSpan(0, maxCiphertext), out var length))
+            if (Base64.DecodeFromUtf8(base64, buffer.AsSpan(0, maxCiphertext), out _, out length) != OperationStatus.Done)
             {
                 throw Damaged(tokenKey, keyId);
             }
 
-            var ciphertext = buffer.AsSpan(0, length);
             var plaintext = buffer.AsSpan(maxCiphertext, length);
             try
             {
                 using var aes = _aes.Rent(keyId);
-                aes.Aes.Decrypt(nonce, ciphertext, tag, plaintext, AssociatedData(keyId, tokenKey));
+                aes.Aes.Decrypt(nonce[..NonceBytes], buffer.AsSpan(0, length), tag[..TagBytes], plaintext, AssociatedData(keyId, tokenKey, associatedData));
             }
             catch (CryptographicException)
             {
@@ -154,16 +170,49 @@ internal sealed class TokenProtector(TokenKeyring keyring)
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, size));
+            // Only the plaintext is secret; the ciphertext is what the database holds anyway.
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(maxCiphertext, length));
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    // Exactly `bytes` bytes of base64 (the destination holds two more, so a longer value shows as one).
+    private static bool TryDecode(ReadOnlySpan<byte> base64, Span<byte> destination, int bytes) =>
+        Base64.GetMaxDecodedFromUtf8Length(base64.Length) <= destination.Length
+        && Base64.DecodeFromUtf8(base64, destination, out _, out var written) == OperationStatus.Done
+        && written == bytes;
+
+    private static byte[] Unescaped(ReadOnlySpan<byte> stored)
+    {
+        var reader = new Utf8JsonReader(stored);
+        using var document = JsonDocument.ParseValue(ref reader);
+        var buffer = new ArrayBufferWriter<byte>(stored.Length);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            document.RootElement.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static TokenKeyException Damaged(string tokenKey, string keyId) =>
         new(keyId, $"Token {tokenKey} holds a damaged encrypted value under key id '{keyId}' (a field is missing, truncated or not base64); have the owner log in again.");
 
+    private const int AssociatedDataStackBytes = 256;
+    private static readonly byte[] AssociatedDataPrefix = Encoding.UTF8.GetBytes($"tesladb-token|v{Version}|");
+
     // Version, key id and row key, so that neither the ciphertext nor its label can be moved.
-    private static byte[] AssociatedData(string keyId, string tokenKey) => Encoding.UTF8.GetBytes($"tesladb-token|v{Version}|{keyId}|{tokenKey}");
+    private static ReadOnlySpan<byte> AssociatedData(string keyId, string tokenKey, Span<byte> stack)
+    {
+        ReadOnlySpan<byte> prefix = AssociatedDataPrefix;
+        var length = prefix.Length + Encoding.UTF8.GetByteCount(keyId) + 1 + Encoding.UTF8.GetByteCount(tokenKey);
+        var data = length <= stack.Length ? stack[..length] : new byte[length];
+        prefix.CopyTo(data);
+        var at = prefix.Length + Encoding.UTF8.GetBytes(keyId, data[prefix.Length..]);
+        data[at++] = (byte)'|';
+        Encoding.UTF8.GetBytes(tokenKey, data[at..]);
+        return data;
+    }
 
     private static byte[] Plaintext(TokenSecrets secrets)
     {
