@@ -31,9 +31,26 @@ public sealed class PgBouncer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(database);
         var binary = new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer" }.FirstOrDefault(File.Exists)
                      ?? throw new InvalidOperationException("pgbouncer is not installed: run scripts/test.sh (it installs Debian's pgbouncer) or apt-get install pgbouncer.");
-        var port = FreePort();
+        // A port found free can still be taken before pgbouncer binds it (by another test's server or pooler starting
+        // at the same moment): pgbouncer then exits, and the start is tried again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var bouncer = await StartOnAsync(binary, FreePort(), database.Builder, poolMode);
+            try
+            {
+                await bouncer.WaitUntilListeningAsync();
+                return bouncer;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && bouncer._process.HasExited)
+            {
+                await bouncer.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<PgBouncer> StartOnAsync(string binary, int port, NpgsqlConnectionStringBuilder server, string poolMode)
+    {
         var directory = Directory.CreateTempSubdirectory("tesladb-pgbouncer-").FullName;
-        var server = database.Builder;
         await File.WriteAllTextAsync(Path.Combine(directory, "userlist.txt"), $"\"{server.Username}\" \"{server.Password}\"\n");
         await File.WriteAllTextAsync(Path.Combine(directory, "pgbouncer.ini"), $"""
             [databases]
@@ -71,40 +88,61 @@ public sealed class PgBouncer : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(directory, "pgbouncer.ini"));
         var process = Process.Start(start) ?? throw new InvalidOperationException("pgbouncer did not start");
         var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Host = "127.0.0.1", Port = port, Pooling = false };
-        var bouncer = new PgBouncer(process, directory, builder);
-        await bouncer.WaitUntilListeningAsync(port);
-        return bouncer;
+        return new PgBouncer(process, directory, builder);
     }
 
-    private async Task WaitUntilListeningAsync(int port)
+    // Ready when pgbouncer's log says so: a connect to the port is not proof, since whatever took the port first would
+    // answer it while pgbouncer gives up ("cannot listen on …: Address already in use", then "nowhere to listen on").
+    private async Task WaitUntilListeningAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var log = Path.Combine(_directory, "pgbouncer.log");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            try
+            var text = File.Exists(log) ? await File.ReadAllTextAsync(log) : string.Empty;
+            if (text.Contains($"listening on 127.0.0.1:{Builder.Port}", StringComparison.Ordinal) && text.Contains("process up", StringComparison.Ordinal))
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
                 return;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+
+            if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                await Task.Delay(50);
+                throw new InvalidOperationException($"pgbouncer did not listen on {Builder.Port}: {(text.Length > 0 ? text : await _process.StandardError.ReadToEndAsync())}");
             }
-            catch (SocketException e)
-            {
-                var log = Path.Combine(_directory, "pgbouncer.log");
-                throw new InvalidOperationException(
-                    $"pgbouncer did not listen on {port}: {(File.Exists(log) ? await File.ReadAllTextAsync(log) : await _process.StandardError.ReadToEndAsync())}", e);
-            }
+
+            await Task.Delay(50);
         }
     }
 
+    // Below the kernel's ephemeral range (where the port 0 of a listener comes from, and the local port of every client
+    // connection the tests open), as scripts/dev-db.sh picks its clusters' ports: a port that is free now is then not
+    // also handed to a client connection before pgbouncer binds it.
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var low = 32768;
+        if (File.Exists("/proc/sys/net/ipv4/ip_local_port_range")
+            && int.TryParse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var first))
+        {
+            low = first;
+        }
+
+        var floor = low > 12000 ? 10000 : 1024;
+        for (var tries = 0; tries < 200; tries++)
+        {
+            var port = Random.Shared.Next(floor, low);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: another.
+            }
+        }
+
+        throw new InvalidOperationException($"found no free loopback port between {floor} and {low}");
     }
 
     public async ValueTask DisposeAsync()
