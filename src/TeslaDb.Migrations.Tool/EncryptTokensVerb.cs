@@ -60,7 +60,7 @@ internal static class EncryptTokensVerb
                 var result = await new TokenReencryption(database).RunAsync(parse.GetValue(batchSize), progress, ct);
                 if (parse.GetValue(json))
                 {
-                    Output.WriteJson(context.Out, new { target = connection.Description, keyId = result.KeyId, rewritten = result.Rewritten, current = result.Current, busy = result.Busy });
+                    Output.WriteJson(context.Out, new EncryptTokensDocument(connection.Description, result.KeyId, result.Rewritten, result.Current, result.Busy), OutputJsonContext.Default.EncryptTokensDocument);
                 }
                 else
                 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using TeslaDb.Migrations.Runner;
 
 namespace TeslaDb.Migrations.Tool;
@@ -8,13 +8,9 @@ namespace TeslaDb.Migrations.Tool;
 /// <summary>How results are written: plain lines for people, JSON (camelCase, one document) for machines.</summary>
 internal static class Output
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
-    public static void WriteJson(TextWriter writer, object value) => writer.WriteLine(JsonSerializer.Serialize(value, Json));
+    /// <summary>Writes one document with its source-generated metadata (<see cref="OutputJsonContext"/>: camelCase,
+    /// indented), so that it serializes the same in a Native AOT executable, where reflection is unavailable.</summary>
+    public static void WriteJson<T>(TextWriter writer, T value, JsonTypeInfo<T> type) => writer.WriteLine(JsonSerializer.Serialize(value, type));
 
     public static string Ms(TimeSpan elapsed) => $"{elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms";
 
@@ -74,39 +70,27 @@ internal static class Output
             : $"{target}: {report.Differences.Count} difference(s), {status.Changed.Count()} changed migration(s), {report.InvalidIndexes.Count} invalid index(es).");
     }
 
-    public static object VerifyJson(string target, VerifyReport report) => new
-    {
+    public static VerifyDocument VerifyJson(string target, VerifyReport report) => new(
         target,
-        supabase = report.Status.Supabase,
-        clean = report.IsClean,
-        pending = report.Status.Pending.Select(m => m.Version),
-        changedMigrations = report.Status.Changed.Select(m => new { version = m.Version, description = m.Description }),
-        differences = report.Differences.Select(d => new { kind = d.Kind, @object = d.Object, expected = d.Expected, found = d.Found, text = d.Describe() }),
-        invalidIndexes = report.InvalidIndexes.Select(i => new { schema = i.Schema, name = i.Name, table = i.Table, text = i.Describe() }),
-    };
+        report.Status.Supabase,
+        report.IsClean,
+        report.Status.Pending.Select(m => m.Version),
+        report.Status.Changed.Select(m => new VersionAndDescription(m.Version, m.Description)),
+        report.Differences.Select(d => new VerifyDifference(d.Kind, d.Object, d.Expected, d.Found, d.Describe())),
+        report.InvalidIndexes.Select(i => new VerifyInvalidIndex(i.Schema, i.Name, i.Table, i.Describe())));
 
-    public static object StatusJson(string target, MigrationStatus status) => new
-    {
+    public static StatusDocument StatusJson(string target, MigrationStatus status) => new(
         target,
-        supabase = status.Supabase,
-        upToDate = status.IsUpToDate,
-        migrations = status.Migrations.Select(m => new
-        {
-            version = m.Version,
-            description = m.Description,
-            state = State(m),
-            appliedOn = m.AppliedOn,
-        }),
-    };
+        status.Supabase,
+        status.IsUpToDate,
+        status.Migrations.Select(m => new StatusMigration(m.Version, m.Description, State(m), m.AppliedOn)));
 
-    public static object StepsJson(string target, string action, IReadOnlyList<MigrationStep> steps, MigrationStatus after) => new
-    {
+    public static StepsDocument StepsJson(string target, string action, IReadOnlyList<MigrationStep> steps, MigrationStatus after) => new(
         target,
         action,
-        migrations = steps.Select(s => new { version = s.Version, description = s.Description, elapsedMs = Math.Round(s.Elapsed.TotalMilliseconds, 1) }),
-        currentVersion = after.CurrentVersion,
-        upToDate = after.IsUpToDate,
-    };
+        steps.Select(s => new StepMigration(s.Version, s.Description, Math.Round(s.Elapsed.TotalMilliseconds, 1))),
+        after.CurrentVersion,
+        after.IsUpToDate);
 
     public static void WriteScript(TextWriter writer, string target, MigrationScript script)
     {

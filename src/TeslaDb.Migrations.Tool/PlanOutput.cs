@@ -58,43 +58,35 @@ internal static class PlanOutput
         }
     }
 
-    private static IEnumerable<object> FindingsJson(IEnumerable<LintFinding> findings) => findings.Select(f => new
-    {
-        rule = f.Rule.Id,
-        severity = f.Rule.Severity == LintSeverity.Error ? "error" : "warning",
-        message = f.Message,
-        fix = f.Rule.Fix,
-        allowed = f.AllowedBecause is not null,
-        reason = f.AllowedBecause,
-    });
+    private static IEnumerable<PlanFinding> FindingsJson(IEnumerable<LintFinding> findings) => findings.Select(f => new PlanFinding(
+        f.Rule.Id,
+        f.Rule.Severity == LintSeverity.Error ? "error" : "warning",
+        f.Message,
+        f.Rule.Fix,
+        f.AllowedBecause is not null,
+        f.AllowedBecause));
 
-    public static object Json(string target, MigrationPlan plan, bool all) => new
-    {
+    public static PlanDocument Json(string target, MigrationPlan plan, bool all) => new(
         target,
-        supabase = plan.Supabase,
+        plan.Supabase,
         all,
-        clean = plan.IsClean,
-        violations = plan.Violations.Count(),
-        migrations = plan.Migrations.Select(m => new
-        {
-            version = m.Version,
-            description = m.Description,
-            inTransaction = m.InTransaction,
-            statements = m.Statements.Select(s => new
-            {
-                summary = s.Summary,
-                @lock = s.Lock.Sql(),
-                blocksWrites = s.Lock.BlocksWrites(),
-                table = s.Table,
-                estimatedRows = s.EstimatedRows,
-                newTable = s.NewTable,
-                access = s.Access.ToString().ToLowerInvariant(),
-                sql = s.Sql,
-                findings = FindingsJson(s.Findings),
-            }),
-            downFindings = FindingsJson(m.DownFindings),
-        }),
-    };
+        plan.IsClean,
+        plan.Violations.Count(),
+        plan.Migrations.Select(m => new PlanMigration(
+            m.Version,
+            m.Description,
+            m.InTransaction,
+            m.Statements.Select(s => new PlanStatement(
+                s.Summary,
+                s.Lock.Sql(),
+                s.Lock.BlocksWrites(),
+                s.Table,
+                s.EstimatedRows,
+                s.NewTable,
+                s.Access.ToString().ToLowerInvariant(),
+                s.Sql,
+                FindingsJson(s.Findings))),
+            FindingsJson(m.DownFindings))));
 
     private static string Rows(Migrations.Plan.PlannedStatement s) =>
         s.Table is null ? "-" : s.NewTable ? "new" : s.EstimatedRows is { } rows ? rows.ToString("N0", CultureInfo.InvariantCulture) : "?";

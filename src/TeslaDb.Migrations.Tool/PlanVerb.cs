@@ -36,7 +36,7 @@ internal static class PlanVerb
             var plan = await planner.PlanAsync(parse.GetValue(all), ct);
             if (parse.GetValue(json))
             {
-                Output.WriteJson(context.Out, PlanOutput.Json(connection.Description, plan, parse.GetValue(all)));
+                Output.WriteJson(context.Out, PlanOutput.Json(connection.Description, plan, parse.GetValue(all)), OutputJsonContext.Default.PlanDocument);
             }
             else
             {

@@ -17,7 +17,7 @@ internal static class StatusVerb
             var status = await migrator.GetStatusAsync(ct);
             if (parse.GetValue(json))
             {
-                Output.WriteJson(context.Out, Output.StatusJson(target, status));
+                Output.WriteJson(context.Out, Output.StatusJson(target, status), OutputJsonContext.Default.StatusDocument);
             }
             else
             {

@@ -31,7 +31,7 @@ internal static class StepsOutput
         var result = await run(progress);
         if (json)
         {
-            Output.WriteJson(context.Out, Output.StepsJson(target, action, result.Steps, result.Status));
+            Output.WriteJson(context.Out, Output.StepsJson(target, action, result.Steps, result.Status), OutputJsonContext.Default.StepsDocument);
         }
         else
         {

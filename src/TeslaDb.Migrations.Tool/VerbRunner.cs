@@ -54,7 +54,7 @@ internal static class VerbRunner
 
             if (json)
             {
-                Output.WriteJson(context.Out, new { error = new { exitCode = code, message } });
+                Output.WriteJson(context.Out, new ErrorDocument(new ErrorBody(code, message)), OutputJsonContext.Default.ErrorDocument);
             }
 
             return code;

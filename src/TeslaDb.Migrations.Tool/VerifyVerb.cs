@@ -18,7 +18,7 @@ internal static class VerifyVerb
             var report = await migrator.VerifyAsync(ct);
             if (parse.GetValue(json))
             {
-                Output.WriteJson(context.Out, Output.VerifyJson(target, report));
+                Output.WriteJson(context.Out, Output.VerifyJson(target, report), OutputJsonContext.Default.VerifyDocument);
             }
             else
             {
