@@ -2,7 +2,7 @@
 # Launch to first page of the console (tesladb-admin), measured side by side: the build output (JIT-compiled at every
 # start) against the same published ReadyToRun for linux-x64 (dotnet publish -r linux-x64 -p:PublishReadyToRun=true),
 # and against a self-contained composite ReadyToRun (the runtime and every library compiled into one image, so the
-# generic code that crosses assemblies is precompiled too), and against Native AOT (scripts/publish-admin.sh); beside
+# generic code that crosses assemblies is precompiled too), and against Native AOT (scripts/publish-aot.sh admin); beside
 # them the floor, Terminal.Gui alone drawing a table of 100 rows with no database (tests/TerminalGuiFloor) published
 # the three ways, and psql; rounds interleaved, medians.
 # Each launch runs in tmux (a real terminal) with TESLADB_ADMIN_STARTUP_REPORT set: the console stops as soon as it
@@ -40,14 +40,14 @@ publish src/TeslaDb.Admin "$work/composite" --self-contained true -p:PublishRead
 # The floor: Terminal.Gui alone drawing a table of 100 rows (tests/TerminalGuiFloor), published the same two ways.
 publish tests/TerminalGuiFloor "$work/floor-r2r" --self-contained false
 publish tests/TerminalGuiFloor "$work/floor-composite" --self-contained true -p:PublishReadyToRunComposite=true
-# Native AOT: the console as scripts/publish-admin.sh builds it (what docs/admin.md recommends), and the floor so too.
-scripts/publish-admin.sh "$work/aot" >&2
+# Native AOT: the console as scripts/publish-aot.sh admin builds it (what docs/admin.md recommends), and the floor so too.
+scripts/publish-aot.sh admin "$work/aot" >&2
 clean_rid_obj
 dotnet publish tests/TerminalGuiFloor -c Release -r linux-x64 -p:PublishAot=true -p:NativeDebugSymbols=false -o "$work/floor-aot" --nologo -v quiet -clp:ErrorsOnly >&2
 clean_rid_obj
 
 names=("build output (JIT at start)" "ReadyToRun (published -r linux-x64)" "ReadyToRun composite, self-contained"
-  "**Native AOT** (scripts/publish-admin.sh)"
+  "**Native AOT** (scripts/publish-aot.sh admin)"
   "floor: Terminal.Gui alone, 100 rows, ReadyToRun" "floor: Terminal.Gui alone, 100 rows, composite" "floor: Terminal.Gui alone, 100 rows, Native AOT")
 commands=("dotnet src/TeslaDb.Admin/bin/Release/net10.0/TeslaDb.Admin.dll" "dotnet $work/r2r/TeslaDb.Admin.dll" "$work/composite/TeslaDb.Admin"
   "$work/aot/TeslaDb.Admin"

@@ -27,7 +27,7 @@ scripts/dev-db.sh psql -q -c "CREATE DATABASE tesladb_e2e"
 url=$(scripts/dev-db.sh url)
 export TESLADB_CONNECTION=${url%/postgres}/tesladb_e2e
 # The console under test: the build output, or another build of it (TESLADB_E2E_ADMIN, e.g. the Native AOT executable
-# of scripts/publish-admin.sh, which scripts/test.sh runs this script against too).
+# of scripts/publish-aot.sh admin, which scripts/test.sh runs this script against too).
 admin=${TESLADB_E2E_ADMIN:-dotnet $root/src/TeslaDb.Admin/bin/Debug/net10.0/TeslaDb.Admin.dll}
 [ -n "${TESLADB_E2E_ADMIN:-}" ] || dotnet build src/TeslaDb.Admin --nologo -v quiet -clp:ErrorsOnly >/dev/null
 dotnet build src/TeslaDb.Migrations.Tool --nologo -v quiet -clp:ErrorsOnly >/dev/null

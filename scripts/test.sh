@@ -50,26 +50,35 @@ dotnet test TeslaDb.sln --no-build --nologo -v quiet --logger "trx" --results-di
 
 # The console end to end in a real terminal (tmux), counted as one more test: the build output first.
 # Then the same against the console published as Native AOT (what docs/admin.md recommends): a reflection use that
-# trimming breaks (FluentMigrator's driver lookup did) fails here, not on an operator's screen. Two tests.
+# trimming breaks (FluentMigrator's driver lookup did) fails here, not on an operator's screen. And tesladb-migrate
+# published as Native AOT, every verb compared with the build output's (scripts/e2e-migrate.sh). Three tests.
 e2e_passed=0 e2e_failed=0
-if command -v tmux >/dev/null; then
-  if scripts/e2e-admin.sh; then e2e_passed=$((e2e_passed + 1)); else e2e_failed=$((e2e_failed + 1)); fi
-  if [ ${#filter[@]} -gt 0 ]; then
-    echo "test.sh: --filter given: the Native AOT end-to-end run (a 3-4 minute publish) is left out." >&2
-  else
-    aot=$(mktemp -d /tmp/tesladb-test-aot.XXXXXX)
-    if scripts/publish-admin.sh "$aot" >"$aot.log" 2>&1 && TESLADB_E2E_ADMIN="$aot/TeslaDb.Admin" scripts/e2e-admin.sh; then
-      e2e_passed=$((e2e_passed + 1))
-    else
-      e2e_failed=$((e2e_failed + 1))
-      echo "test.sh: FAILED: scripts/e2e-admin.sh against the Native AOT console (scripts/publish-admin.sh said:)" >&2
-      tail -20 "$aot.log" >&2
-    fi
-    rm -rf "$aot" "$aot.log"
+e2e() { if "$@"; then e2e_passed=$((e2e_passed + 1)); else e2e_failed=$((e2e_failed + 1)); fi; }
+# aot_e2e admin|migrate EXECUTABLE VARIABLE SCRIPT: publishes that executable, then runs SCRIPT with VARIABLE naming it.
+aot_e2e() {
+  local aot status=0
+  aot=$(mktemp -d /tmp/tesladb-test-aot.XXXXXX)
+  if ! scripts/publish-aot.sh "$1" "$aot" >"$aot.log" 2>&1; then
+    echo "test.sh: FAILED: scripts/publish-aot.sh $1 said:" >&2
+    tail -20 "$aot.log" >&2
+    status=1
+  elif ! env "$3=$aot/$2" "$4"; then
+    echo "test.sh: FAILED: $4 against the Native AOT executable of scripts/publish-aot.sh $1" >&2
+    status=1
   fi
+  rm -rf "$aot" "$aot.log"
+  return $status
+}
+if [ ${#filter[@]} -gt 0 ]; then
+  echo "test.sh: --filter given: the end-to-end runs on Native AOT executables (5-6 minutes of publishing) are left out." >&2
+fi
+if command -v tmux >/dev/null; then
+  e2e scripts/e2e-admin.sh
+  [ ${#filter[@]} -gt 0 ] || e2e aot_e2e admin TeslaDb.Admin TESLADB_E2E_ADMIN scripts/e2e-admin.sh
 else
   echo "test.sh: tmux is not installed: scripts/e2e-admin.sh skipped (apt-get install tmux to run it)." >&2
 fi
+[ ${#filter[@]} -gt 0 ] || e2e aot_e2e migrate tesladb-migrate TESLADB_E2E_MIGRATE scripts/e2e-migrate.sh
 
 # Sum the counters of every test project's TRX report.
 read -r passed failed skipped total < <(
