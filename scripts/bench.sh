@@ -32,7 +32,7 @@ cleanup() {
   tmux -L "$tmux_socket" kill-server 2>/dev/null || true
   TESLADB_DEV_DB_DIR=$durable_dir scripts/dev-db.sh stop >/dev/null 2>&1 || true
   TESLADB_DEV_DB_DIR=$fast_dir scripts/dev-db.sh stop >/dev/null 2>&1 || true
-  rm -rf "$durable_dir" "$fast_dir" "$out" "$admin_out" "${migrate_r2r:-}"
+  rm -rf "$durable_dir" "$fast_dir" "$out" "$admin_out" "${migrate_r2r:-}" "${migrate_aot:-}"
 }
 trap cleanup EXIT INT TERM
 
@@ -42,6 +42,12 @@ migrate_r2r=$(mktemp -d /tmp/tesladb-bench-migrate-r2r.XXXXXX)
 dotnet publish src/TeslaDb.Migrations.Tool -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$migrate_r2r" --nologo -v quiet -clp:ErrorsOnly
 export TESLADB_BENCH_MIGRATE_R2R="$migrate_r2r/tesladb-migrate.dll"
+# And published as Native AOT (scripts/publish-aot.sh migrate, ~2 minutes).
+if [ "$sections" = all ]; then
+  migrate_aot=$(mktemp -d /tmp/tesladb-bench-migrate-aot.XXXXXX)
+  scripts/publish-aot.sh migrate "$migrate_aot" >/dev/null
+  export TESLADB_BENCH_MIGRATE_AOT="$migrate_aot/tesladb-migrate"
+fi
 bench=(dotnet tests/TeslaDb.Benchmarks/bin/Release/net10.0/TeslaDb.Benchmarks.dll)
 durable() { TESLADB_DEV_DB_DIR=$durable_dir "$@"; }
 started=$(date +%s)

@@ -36,6 +36,12 @@ internal static class MigrateBench
                 ("`tesladb-migrate up` (process)", db => RunProcessAsync("dotnet", [command, "up"], new() { ["TESLADB_CONNECTION"] = db.ConnectionString })),
                 ("`psql -f` of `tesladb-migrate script`", db => RunProcessAsync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", scriptFile], PsqlEnvironment(db))),
                 ("TeslaDbMigrator.UpAsync (in-process, warm)", db => new TeslaDbMigrator(new MigratorOptions { ConnectionString = db.ConnectionString }).UpAsync()),
+                .. MigrateNoOpBench.NativeAot is { } aot
+                    ? new (string, Func<BenchDatabase, Task>)[]
+                    {
+                        ("`tesladb-migrate up` (process, Native AOT: scripts/publish-aot.sh migrate)", db => RunProcessAsync(aot, ["up"], new() { ["TESLADB_CONNECTION"] = db.ConnectionString })),
+                    }
+                    : [],
             ];
 
             // Warm-up: each once (disk cache, the in-process JIT).

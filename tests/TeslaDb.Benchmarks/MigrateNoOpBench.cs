@@ -16,6 +16,10 @@ internal static class MigrateNoOpBench
     /// and names its tesladb-migrate.dll here. Unset: only the build output (JIT at every start) is measured.</summary>
     private static string? ReadyToRun => Environment.GetEnvironmentVariable("TESLADB_BENCH_MIGRATE_R2R") is { Length: > 0 } path ? path : null;
 
+    /// <summary>The tool as scripts/publish-aot.sh migrate builds it (Native AOT, no runtime start); scripts/bench.sh
+    /// publishes it and names the executable here. Unset: not measured.</summary>
+    internal static string? NativeAot => Environment.GetEnvironmentVariable("TESLADB_BENCH_MIGRATE_AOT") is { Length: > 0 } path ? path : null;
+
     public static async Task<string> RunAsync(
         BenchOptions options,
         string command,
@@ -36,6 +40,13 @@ internal static class MigrateNoOpBench
                 {
                     ("`tesladb-migrate up`, nothing pending (process, ReadyToRun: published -r linux-x64)", () => runProcess("dotnet", [r2r, "up"], environment)),
                     ("`tesladb-migrate status` (process, ReadyToRun: published -r linux-x64)", () => runProcess("dotnet", [r2r, "status"], environment)),
+                }
+                : [],
+            .. NativeAot is { } aot
+                ? new (string, Func<Task>)[]
+                {
+                    ("`tesladb-migrate up`, nothing pending (process, Native AOT: scripts/publish-aot.sh migrate)", () => runProcess(aot, ["up"], environment)),
+                    ("`tesladb-migrate status` (process, Native AOT: scripts/publish-aot.sh migrate)", () => runProcess(aot, ["status"], environment)),
                 }
                 : [],
             ("TeslaDbMigrator.UpAsync, nothing pending (in-process, warm)", () => migrator.UpAsync()),
