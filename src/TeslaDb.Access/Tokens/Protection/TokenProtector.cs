@@ -23,6 +23,10 @@ internal sealed class TokenProtector(TokenKeyring keyring)
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
 
+    // The associated data is built on the stack up to this size (a row key is ~60 bytes), on the heap beyond.
+    private const int AssociatedDataStackBytes = 256;
+    private static readonly byte[] AssociatedDataPrefix = Encoding.UTF8.GetBytes($"tesladb-token|v{Version}|");
+
     // JSON's own escapes only. The default encoder also escapes what is risky in HTML ('+', '<', '&', non-ASCII…):
     // a base64 token then holds dozens of \u002B, and reading them back sends the parser down its slow unescaping
     // path (a token's plaintext parsed 7× slower). Neither text is ever put into HTML; both are only parsed as JSON.
@@ -144,6 +148,8 @@ internal sealed class TokenProtector(TokenKeyring keyring)
         }
 
         // One rented buffer: the ciphertext decoded from base64, then the plaintext beside it (zeroed before return).
+        // The nonce and tag were decoded onto the stack above, the key id matched to the keyring's own string: nothing
+        // else is allocated per read but what the token's parse keeps.
         var base64 = stored[envelope.Ciphertext];
         var maxCiphertext = Base64.GetMaxDecodedFromUtf8Length(base64.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(2 * maxCiphertext, 1));
@@ -197,9 +203,6 @@ internal sealed class TokenProtector(TokenKeyring keyring)
 
     private static TokenKeyException Damaged(string tokenKey, string keyId) =>
         new(keyId, $"Token {tokenKey} holds a damaged encrypted value under key id '{keyId}' (a field is missing, truncated or not base64); have the owner log in again.");
-
-    private const int AssociatedDataStackBytes = 256;
-    private static readonly byte[] AssociatedDataPrefix = Encoding.UTF8.GetBytes($"tesladb-token|v{Version}|");
 
     // Version, key id and row key, so that neither the ciphertext nor its label can be moved.
     private static ReadOnlySpan<byte> AssociatedData(string keyId, string tokenKey, Span<byte> stack)
