@@ -103,17 +103,22 @@ public static class TeslaDbConnectionString
 
     private static string Describe(string key) => IsSecret(key) ? "a password" : key;
 
+    private const string MalformedUrl =
+        "The connection URL is malformed: write postgresql://user:password@host:5432/database (several hosts as host1:5432,host2:5432) and percent-encode special characters in the user and password (@ as %40, : as %3A, / as %2F, # as %23).";
+
     private static NpgsqlConnectionStringBuilder FromUrl(string text)
     {
+        // libpq's URLs may name several hosts (postgresql://u:p@db1:5432,db2:5432/db?target_session_attrs=primary:
+        // failover, replicas), which System.Uri cannot read: the list is set aside and the URL read with its first host.
+        var hosts = SplitHosts(ref text);
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new ConnectionStringException(
-                "The connection URL is malformed: write postgresql://user:password@host:5432/database and percent-encode special characters in the user and password (@ as %40, : as %3A, / as %2F, # as %23).");
+            throw new ConnectionStringException(MalformedUrl);
         }
 
         var builder = new NpgsqlConnectionStringBuilder
         {
-            Host = uri.Host.Trim('[', ']'),
+            Host = hosts ?? uri.Host.Trim('[', ']'),
             Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
         };
 
@@ -151,6 +156,35 @@ public static class TeslaDbConnectionString
         return builder;
     }
 
+    // A host list in the URL's authority: returns it as Npgsql's multi-host Host (host:port,host:port; a port left out
+    // is 5432, as in libpq) and leaves the URL with its first host only; null, URL untouched, for a single host.
+    private static string? SplitHosts(ref string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var end = url.IndexOfAny(['/', '?', '#'], start);
+        var authority = end < 0 ? url[start..] : url[start..end];
+        var hostsAt = authority.LastIndexOf('@') + 1;
+        var list = authority[hostsAt..];
+        if (!list.Contains(',', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var hosts = new List<string>();
+        foreach (var entry in list.Split(','))
+        {
+            if (!Uri.TryCreate($"postgresql://{entry}", UriKind.Absolute, out var one) || string.IsNullOrEmpty(one.Host) || one.PathAndQuery != "/")
+            {
+                throw new ConnectionStringException(MalformedUrl);
+            }
+
+            hosts.Add($"{one.Host}:{(one.IsDefaultPort || one.Port <= 0 ? 5432 : one.Port)}");
+        }
+
+        url = string.Concat(url.AsSpan(0, start + hostsAt), list.Split(',')[0], end < 0 ? string.Empty : url[end..]);
+        return string.Join(',', hosts);
+    }
+
     private static SslMode ParseSslMode(string value) => value.ToLowerInvariant() switch
     {
         "disable" => SslMode.Disable,
@@ -177,6 +211,10 @@ public static class TeslaDbConnectionString
         ArgumentNullException.ThrowIfNull(builder);
         var user = string.IsNullOrEmpty(builder.Username) ? string.Empty : builder.Username + "@";
         var database = string.IsNullOrEmpty(builder.Database) ? string.Empty : "/" + builder.Database;
-        return $"{user}{builder.Host}:{builder.Port}{database}";
+        // Several hosts: each with its own port (Port applies to those given without one).
+        var hosts = builder.Host?.Contains(',', StringComparison.Ordinal) == true
+            ? string.Join(',', builder.Host.Split(',').Select(h => h.Contains(':', StringComparison.Ordinal) ? h : $"{h}:{builder.Port}"))
+            : $"{builder.Host}:{builder.Port}";
+        return $"{user}{hosts}{database}";
     }
 }

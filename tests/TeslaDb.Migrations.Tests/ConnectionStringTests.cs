@@ -66,6 +66,44 @@ public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : ICl
     }
 
     [Fact]
+    public void A_url_with_several_hosts_becomes_an_npgsql_multi_host_string_with_each_port()
+    {
+        // libpq's form, as Patroni, CloudNativePG and failover guides write it.
+        var builder = TeslaDbConnectionString.Parse("postgresql://u:p%40ss@db1.example.com:5433,db2.example.com,10.0.0.7:6432/app?target_session_attrs=read-write&sslmode=require");
+
+        Assert.Equal("db1.example.com:5433,db2.example.com:5432,10.0.0.7:6432", builder.Host);
+        Assert.Equal(("u", "p@ss", "app", "read-write", SslMode.Require), (builder.Username, builder.Password, builder.Database, builder.TargetSessionAttributes, builder.SslMode));
+        Assert.Equal("u@db1.example.com:5433,db2.example.com:5432,10.0.0.7:6432/app", TeslaDbConnectionString.Describe(builder));
+    }
+
+    [Theory]
+    [InlineData("postgresql://u:topsecret@db1:5432,db2:notaport/app")]
+    [InlineData("postgresql://u:topsecret@db1:5432,,db2/app")]
+    [InlineData("postgresql://u:topsecret@db1,:5432/app")]
+    public void A_malformed_host_list_is_refused_without_the_password(string text)
+    {
+        var error = Assert.Throws<ConnectionStringException>(() => TeslaDbConnectionString.Parse(text));
+
+        Assert.Contains("several hosts as host1:5432,host2:5432", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("topsecret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_url_whose_first_host_is_down_connects_through_the_next()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var deadPort = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var url = $"postgresql://{_db.Builder.Username}:{Uri.EscapeDataString(_db.Builder.Password!)}@127.0.0.1:{deadPort},{_db.Builder.Host}:{_db.Builder.Port}/{_db.Name}";
+
+        var result = await CliRun.InProcessAsync(["status", "-c", url], new Dictionary<string, string?>());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"127.0.0.1:{deadPort},{_db.Builder.Host}:{_db.Builder.Port}/{_db.Name}", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Supabase_pooler_user_and_sslmode_come_through()
     {
         var builder = TeslaDbConnectionString.Parse("postgresql://postgres.abcdefghijkl:pw@aws-0-eu-west-1.pooler.supabase.com:5432/postgres?sslmode=require&connect_timeout=7");
