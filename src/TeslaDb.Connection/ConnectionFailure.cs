@@ -18,13 +18,13 @@ public static class ConnectionFailure
     {
         ArgumentNullException.ThrowIfNull(exception);
         ArgumentNullException.ThrowIfNull(target);
-        var where = $"{target.Host}:{target.Port}";
+        var where = TeslaDbConnectionString.Endpoints(target);
         for (var e = exception; e is not null; e = e.InnerException)
         {
             switch (e)
             {
                 case PostgresException pg:
-                    var text = DescribeServerRefusal(pg, target);
+                    var text = DescribeServerRefusal(pg, target, where);
                     if (text is not null)
                     {
                         return text;
@@ -55,18 +55,18 @@ public static class ConnectionFailure
         return null;
     }
 
-    private static string? DescribeServerRefusal(PostgresException pg, NpgsqlConnectionStringBuilder target) => pg.SqlState switch
+    private static string? DescribeServerRefusal(PostgresException pg, NpgsqlConnectionStringBuilder target, string where) => pg.SqlState switch
     {
         PostgresErrorCodes.InvalidPassword =>
-            $"Cannot connect: password authentication failed for user '{target.Username}' at {target.Host}:{target.Port}; check the user name and password.",
+            $"Cannot connect: password authentication failed for user '{target.Username}' at {where}; check the user name and password.",
         PostgresErrorCodes.InvalidAuthorizationSpecification =>
             $"Cannot connect: the server refused user '{target.Username}' ({pg.MessageText}); check pg_hba.conf or the user name.",
         PostgresErrorCodes.InvalidCatalogName =>
-            $"Cannot connect: database '{target.Database}' does not exist at {target.Host}:{target.Port}; create it or fix Database=….",
+            $"Cannot connect: database '{target.Database}' does not exist at {where}; create it or fix Database=….",
         PostgresErrorCodes.CannotConnectNow =>
-            $"Cannot connect: the server at {target.Host}:{target.Port} is starting up or shutting down; retry in a moment.",
+            $"Cannot connect: the server at {where} is starting up or shutting down; retry in a moment.",
         PostgresErrorCodes.TooManyConnections =>
-            $"Cannot connect: the server at {target.Host}:{target.Port} has too many connections; retry later or raise max_connections.",
+            $"Cannot connect: the server at {where} has too many connections; retry later or raise max_connections.",
         _ => null,
     };
 }

@@ -211,10 +211,22 @@ public static class TeslaDbConnectionString
         ArgumentNullException.ThrowIfNull(builder);
         var user = string.IsNullOrEmpty(builder.Username) ? string.Empty : builder.Username + "@";
         var database = string.IsNullOrEmpty(builder.Database) ? string.Empty : "/" + builder.Database;
-        // Several hosts: each with its own port (Port applies to those given without one).
-        var hosts = builder.Host?.Contains(',', StringComparison.Ordinal) == true
-            ? string.Join(',', builder.Host.Split(',').Select(h => h.Contains(':', StringComparison.Ordinal) ? h : $"{h}:{builder.Port}"))
-            : $"{builder.Host}:{builder.Port}";
-        return $"{user}{hosts}{database}";
+        return $"{user}{Endpoints(builder)}{database}";
+    }
+
+    /// <summary>Where the connection goes, as host:port — each host of a list with its own port (Npgsql's Port applies to
+    /// those written without one; a bare IPv6 address gets brackets).</summary>
+    internal static string Endpoints(NpgsqlConnectionStringBuilder builder) =>
+        string.Join(',', (builder.Host ?? string.Empty).Split(',').Select(host => HasPort(host) ? host
+            : host.Count(c => c == ':') > 1 && !host.StartsWith('[') ? $"[{host}]:{builder.Port}"
+            : $"{host}:{builder.Port}"));
+
+    // host:5432 or [::1]:5432; not a bare host, nor a bare IPv6 address (::1).
+    private static bool HasPort(string host)
+    {
+        var colon = host.LastIndexOf(':');
+        var bracketed = host.StartsWith('[');
+        return colon > 0 && colon < host.Length - 1 && host[(colon + 1)..].All(char.IsAsciiDigit)
+               && (bracketed ? host[colon - 1] == ']' : host.IndexOf(':', StringComparison.Ordinal) == colon);
     }
 }

@@ -22,6 +22,8 @@ public sealed class EnvironmentTests(AdminFixture fixture) : IClassFixture<Admin
     [InlineData("db.example.com", null, false, EnvironmentTone.Remote, "remote")]
     [InlineData("10.0.0.5", "staging", false, EnvironmentTone.Remote, "STAGING · remote")]
     [InlineData("localhost,db.example.com", null, false, EnvironmentTone.Remote, "remote")]
+    [InlineData("localhost:5433,127.0.0.1:5434,[::1]:5435", null, true, EnvironmentTone.Local, "local")] // a URL's host list: each with its port
+    [InlineData("127.0.0.1:5432,db.example.com:5432", null, false, EnvironmentTone.Remote, "remote")]
     [InlineData("aws-0-eu-west-1.pooler.supabase.com", "production", false, EnvironmentTone.Production, "PRODUCTION · remote")]
     [InlineData("127.0.0.1", "prod-copy", true, EnvironmentTone.Production, "PROD-COPY · local")]
     public void Local_or_remote_is_read_from_the_host_and_the_label_sets_the_tone(string host, string? label, bool local, EnvironmentTone tone, string banner)

@@ -77,6 +77,33 @@ public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : ICl
     }
 
     [Theory]
+    [InlineData("Host=db1,db2;Port=5433;Database=d", "db1:5433,db2:5433/d")]
+    [InlineData("Host=db1:5434,db2;Database=d", "db1:5434,db2:5432/d")]
+    [InlineData("Host=h:5433;Database=d", "h:5433/d")]
+    [InlineData("Host=::1;Port=5433;Database=d", "[::1]:5433/d")]
+    [InlineData("postgresql://u@[::1]:6543,[::2]/d", "u@[::1]:6543,[::2]:5432/d")]
+    public void Describe_gives_each_host_its_port_once(string text, string expected) =>
+        Assert.Equal(expected, TeslaDbConnectionString.Describe(TeslaDbConnectionString.Parse(text)));
+
+    [Fact]
+    public async Task A_url_whose_hosts_are_all_down_says_where_it_tried_in_one_line()
+    {
+        var ports = new List<int>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            closed.Start();
+            ports.Add(((System.Net.IPEndPoint)closed.LocalEndpoint).Port);
+        }
+
+        var result = await CliRun.InProcessAsync(["status", "-c", $"postgresql://postgres:topsecret@127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}/d"], new Dictionary<string, string?>());
+
+        Assert.Equal(ExitCodes.CannotConnect, result.ExitCode);
+        Assert.Contains($"nothing accepts connections at 127.0.0.1:{ports[0]},127.0.0.1:{ports[1]};", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("topsecret", result.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("postgresql://u:topsecret@db1:5432,db2:notaport/app")]
     [InlineData("postgresql://u:topsecret@db1:5432,,db2/app")]
     [InlineData("postgresql://u:topsecret@db1,:5432/app")]

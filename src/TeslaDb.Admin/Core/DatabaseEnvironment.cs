@@ -41,8 +41,25 @@ public sealed record DatabaseEnvironment(string Label, bool IsLocal, Environment
     /// <summary>True when a purge of <paramref name="count"/> rows must be confirmed by typing the count.</summary>
     public bool NeedsTypedCount(long count, long threshold) => (!IsLocal || Tone == EnvironmentTone.Production) && count > threshold;
 
-    private static bool IsLocalHost(string host) =>
-        host.StartsWith('/') // a Unix socket directory
-        || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+    private static bool IsLocalHost(string entry)
+    {
+        var host = WithoutPort(entry);
+        return host.StartsWith('/') // a Unix socket directory
+               || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+               || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+    }
+
+    // A host of a list may carry its own port (localhost:5433, [::1]:5433; a URL's list always does); a bare IPv6
+    // address (::1) has several colons and no port.
+    private static string WithoutPort(string entry)
+    {
+        if (entry.StartsWith('['))
+        {
+            var end = entry.IndexOf(']', StringComparison.Ordinal);
+            return end > 0 ? entry[..(end + 1)] : entry;
+        }
+
+        var colon = entry.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && colon == entry.LastIndexOf(':') ? entry[..colon] : entry;
+    }
 }
