@@ -41,9 +41,15 @@ public sealed class PgBouncer : IAsyncDisposable
                 await bouncer.WaitUntilListeningAsync();
                 return bouncer;
             }
-            catch (InvalidOperationException) when (attempt < 5 && bouncer._process.HasExited)
+            catch (InvalidOperationException)
             {
+                // Never left running: stopped and its folder removed whether it is tried again or not.
+                var again = attempt < 5 && bouncer._process.HasExited;
                 await bouncer.DisposeAsync();
+                if (!again)
+                {
+                    throw;
+                }
             }
         }
     }
@@ -85,6 +91,8 @@ public sealed class PgBouncer : IAsyncDisposable
             }
         }
 
+        // -q: nothing on stderr (nobody reads the pipe while it runs; the log file says everything).
+        start.ArgumentList.Add("-q");
         start.ArgumentList.Add(Path.Combine(directory, "pgbouncer.ini"));
         var process = Process.Start(start) ?? throw new InvalidOperationException("pgbouncer did not start");
         var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Host = "127.0.0.1", Port = port, Pooling = false };
@@ -107,7 +115,9 @@ public sealed class PgBouncer : IAsyncDisposable
 
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"pgbouncer did not listen on {Builder.Port}: {(text.Length > 0 ? text : await _process.StandardError.ReadToEndAsync())}");
+                // Its stderr is read only once it has exited: reading a running process's stream to its end would wait.
+                var said = text.Length > 0 ? text : _process.HasExited ? await _process.StandardError.ReadToEndAsync() : "(no log yet)";
+                throw new InvalidOperationException($"pgbouncer did not listen on {Builder.Port}: {said}");
             }
 
             await Task.Delay(50);
