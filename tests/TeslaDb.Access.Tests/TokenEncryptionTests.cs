@@ -220,6 +220,11 @@ public sealed class TokenEncryptionTests(AccessFixture fixture) : IClassFixture<
         Assert.Contains("\"kid\":\"\\u006b1\"", text, StringComparison.Ordinal);
         var opened = protector.Open("user_token:escapes", System.Text.Encoding.UTF8.GetBytes(text), out var keyId);
         Assert.Equal(("k1", Refresh), (keyId, opened.Text("refresh_token")));
+
+        // An escape that cannot be written back (a lone surrogate: jsonb refuses it) is a damaged value, not a crash.
+        var broken = text.Replace("\"kid\":\"\\u006b1\"", "\"kid\":\"\\ud800k1\"", StringComparison.Ordinal);
+        Assert.NotEqual(text, broken);
+        Assert.Throws<TokenKeyException>(() => protector.Open("user_token:escapes", System.Text.Encoding.UTF8.GetBytes(broken), out _));
     }
 
     [Theory]

@@ -97,8 +97,8 @@ internal sealed class TokenProtector(TokenKeyring keyring)
     /// <summary>
     /// The secrets of a stored value given as its JSON text in UTF-8 (<c>token_data</c> as the database prints it),
     /// and the key id it is encrypted under (null for a plain row). The envelope is read in one forward pass
-    /// (<see cref="Utf8JsonReader"/>, no document), its base64 fields decoded into a pooled buffer, and the
-    /// plaintext parsed once: a token read pays one JSON parse of the token, as a plain row does, plus AES-GCM.
+    /// (<see cref="Utf8JsonReader"/>, no document) for the positions of its fields, the nonce and tag decoded onto the
+    /// stack, the ciphertext into a pooled buffer, and the plaintext parsed once: a token read pays one JSON parse of the token, as a plain row does, plus AES-GCM.
     /// </summary>
     /// <exception cref="TokenKeyException">No key, the key id missing, a malformed, tampered or moved envelope.</exception>
     public TokenSecrets Open(string tokenKey, ReadOnlySpan<byte> stored, out string? keyId) => Open(tokenKey, stored, rewritten: false, out keyId);
@@ -117,7 +117,7 @@ internal sealed class TokenProtector(TokenKeyring keyring)
         {
             // Escapes in a base64 field or key id: not what we or jsonb write. Rewritten without them (every character
             // these fields may hold needs none), then read by position like any other.
-            return Open(tokenKey, Unescaped(stored), rewritten: true, out keyId);
+            return Open(tokenKey, Unescaped(stored) ?? throw Damaged(tokenKey, Encoding.UTF8.GetString(stored[envelope.KeyId])), rewritten: true, out keyId);
         }
 
         var keyIdText = stored[envelope.KeyId];
@@ -188,14 +188,20 @@ internal sealed class TokenProtector(TokenKeyring keyring)
         && Base64.DecodeFromUtf8(base64, destination, out _, out var written) == OperationStatus.Done
         && written == bytes;
 
-    private static byte[] Unescaped(ReadOnlySpan<byte> stored)
+    // Null when the value cannot be written back (a lone escaped surrogate, which jsonb would never have stored).
+    private static byte[]? Unescaped(ReadOnlySpan<byte> stored)
     {
         var reader = new Utf8JsonReader(stored);
         using var document = JsonDocument.ParseValue(ref reader);
         var buffer = new ArrayBufferWriter<byte>(stored.Length);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        try
         {
+            using var writer = new Utf8JsonWriter(buffer, WriterOptions);
             document.RootElement.WriteTo(writer);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return null;
         }
 
         return buffer.WrittenSpan.ToArray();
