@@ -42,8 +42,8 @@ migrate_r2r=$(mktemp -d /tmp/tesladb-bench-migrate-r2r.XXXXXX)
 dotnet publish src/TeslaDb.Migrations.Tool -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$migrate_r2r" --nologo -v quiet -clp:ErrorsOnly
 export TESLADB_BENCH_MIGRATE_R2R="$migrate_r2r/tesladb-migrate.dll"
-# And published as Native AOT (scripts/publish-aot.sh migrate, ~2 minutes).
-if [ "$sections" = all ]; then
+# And published as Native AOT (scripts/publish-aot.sh migrate, ~2 minutes; not for a --quick smoke run).
+if [ "$sections" = all ] && [ ${#quick[@]} -eq 0 ]; then
   migrate_aot=$(mktemp -d /tmp/tesladb-bench-migrate-aot.XXXXXX)
   scripts/publish-aot.sh migrate "$migrate_aot" >/dev/null
   export TESLADB_BENCH_MIGRATE_AOT="$migrate_aot/tesladb-migrate"
