@@ -174,7 +174,7 @@ public sealed partial class TeslaDbDatabase : IAsyncDisposable
     }
 
     private static bool IsSupabaseTransactionPooler(NpgsqlConnectionStringBuilder builder) =>
-        builder.Port == 6543 && (builder.Host ?? string.Empty).EndsWith(".pooler.supabase.com", StringComparison.OrdinalIgnoreCase);
+        TeslaDbConnectionString.IsSupabaseTransactionPooler(builder, out _, out _);
 
     /// <summary>A linq2db connection for one unit of work, its commands reported as <paramref name="operation"/>.</summary>
     internal DataConnection Open(string operation)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Npgsql;
 
 namespace TeslaDb.Connection;
@@ -198,7 +199,7 @@ public static class TeslaDbConnectionString
     };
 
     private static int ParseSeconds(string name, string value) =>
-        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? seconds
             : throw new ConnectionStringException($"{name} must be a whole number of seconds.");
 
@@ -214,19 +215,51 @@ public static class TeslaDbConnectionString
         return $"{user}{Endpoints(builder)}{database}";
     }
 
+    /// <summary>
+    /// True when a host of the connection is Supabase's transaction pooler (a <c>*.pooler.supabase.com</c> host on
+    /// port 6543, which Supabase documents as transaction mode), with that host and port. Every host of a list counts,
+    /// each with its own port: a failover list may fall through to the pooler.
+    /// </summary>
+    public static bool IsSupabaseTransactionPooler(NpgsqlConnectionStringBuilder builder, out string host, out int port)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var (name, at) in Hosts(builder))
+        {
+            if (at == 6543 && name.EndsWith(".pooler.supabase.com", StringComparison.OrdinalIgnoreCase))
+            {
+                (host, port) = (name, at);
+                return true;
+            }
+        }
+
+        (host, port) = (string.Empty, 0);
+        return false;
+    }
+
     /// <summary>Where the connection goes, as host:port — each host of a list with its own port (Npgsql's Port applies to
     /// those written without one; a bare IPv6 address gets brackets).</summary>
     internal static string Endpoints(NpgsqlConnectionStringBuilder builder) =>
-        string.Join(',', (builder.Host ?? string.Empty).Split(',').Select(host => HasPort(host) ? host
-            : host.Count(c => c == ':') > 1 && !host.StartsWith('[') ? $"[{host}]:{builder.Port}"
-            : $"{host}:{builder.Port}"));
+        string.Join(',', Hosts(builder).Select(h => h.Host.Count(c => c == ':') > 1 && !h.Host.StartsWith('[') ? $"[{h.Host}]:{h.Port}" : $"{h.Host}:{h.Port}"));
 
-    // host:5432 or [::1]:5432; not a bare host, nor a bare IPv6 address (::1).
-    private static bool HasPort(string host)
+    // Each host of Host (a comma-separated list in Npgsql) with the port it is reached on: its own (host:5433,
+    // [::1]:5433) or the builder's Port. A bare IPv6 address (::1) has no port of its own.
+    private static IEnumerable<(string Host, int Port)> Hosts(NpgsqlConnectionStringBuilder builder)
     {
-        var colon = host.LastIndexOf(':');
-        var bracketed = host.StartsWith('[');
-        return colon > 0 && colon < host.Length - 1 && host[(colon + 1)..].All(char.IsAsciiDigit)
-               && (bracketed ? host[colon - 1] == ']' : host.IndexOf(':', StringComparison.Ordinal) == colon);
+        foreach (var entry in (builder.Host ?? string.Empty).Split(','))
+        {
+            var host = entry.Trim();
+            var colon = host.LastIndexOf(':');
+            var bracketed = host.StartsWith('[');
+            if (colon > 0 && colon < host.Length - 1
+                && (bracketed ? host[colon - 1] == ']' : host.IndexOf(':', StringComparison.Ordinal) == colon)
+                && int.TryParse(host.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var own))
+            {
+                yield return (host[..colon], own);
+            }
+            else
+            {
+                yield return (host, builder.Port);
+            }
+        }
     }
 }

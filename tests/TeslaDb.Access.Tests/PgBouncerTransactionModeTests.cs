@@ -86,5 +86,6 @@ public sealed class PgBouncerTransactionModeTests(AccessFixture fixture) : IClas
         // Supabase's transaction pooler is known by its address: no prepared statements there.
         Assert.Equal(0, (await Effective("postgresql://postgres.abcdefghijkl:pw@aws-0-eu-west-1.pooler.supabase.com:6543/postgres")).MaxAutoPrepare);
         Assert.Equal(32, (await Effective("postgresql://postgres.abcdefghijkl:pw@aws-0-eu-west-1.pooler.supabase.com:5432/postgres")).MaxAutoPrepare);
+        Assert.Equal(0, (await Effective("postgresql://postgres.abcdefghijkl:pw@db.abcdefghijkl.supabase.co:5432,aws-0-eu-west-1.pooler.supabase.com:6543/postgres")).MaxAutoPrepare);
     }
 }

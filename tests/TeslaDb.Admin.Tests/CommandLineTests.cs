@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Terminal.Gui.Input;
 using TeslaDb.Admin.Cli;
@@ -44,7 +42,7 @@ public sealed class CommandLineTests(EmptyDatabaseFixture fixture) : IClassFixtu
     [Fact]
     public async Task Nothing_listening_gives_exit_3_after_the_console_said_so()
     {
-        var builder = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Port = ClosedPort(), Password = Password };
+        var builder = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Port = ClosedPort.Next(), Password = Password };
         var (code, _, error) = await RunAsync(["--connection", builder.ConnectionString], session =>
             Run(session, [When("Cannot connect", new Key('q'))]).Fatal);
         Assert.Equal(ExitCodes.CannotConnect, code);
@@ -80,14 +78,5 @@ public sealed class CommandLineTests(EmptyDatabaseFixture fixture) : IClassFixtu
         using var error = new StringWriter();
         var code = await AdminCommand.RunAsync(args, output, error, console);
         return (code, output.ToString(), error.ToString());
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

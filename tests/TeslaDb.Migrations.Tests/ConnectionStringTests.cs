@@ -85,10 +85,29 @@ public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : ICl
     public void Describe_gives_each_host_its_port_once(string text, string expected) =>
         Assert.Equal(expected, TeslaDbConnectionString.Describe(TeslaDbConnectionString.Parse(text)));
 
+    // Supabase's transaction pooler is a *.pooler.supabase.com host on 6543 — any host of a list, each with its own port.
+    [Theory]
+    [InlineData("postgresql://u:p@aws-0-eu-west-1.pooler.supabase.com:6543/postgres", "aws-0-eu-west-1.pooler.supabase.com")]
+    [InlineData("postgresql://u:p@db.abcdefghijkl.supabase.co:5432,aws-0-eu-west-1.pooler.supabase.com:6543/postgres", "aws-0-eu-west-1.pooler.supabase.com")]
+    [InlineData("Host=db1, AWS-0-EU-WEST-1.Pooler.Supabase.com;Port=6543;Database=d", "AWS-0-EU-WEST-1.Pooler.Supabase.com")]
+    [InlineData("Host=aws-0-eu-west-1.pooler.supabase.com:6543,db2;Port=5432;Database=d", "aws-0-eu-west-1.pooler.supabase.com")]
+    [InlineData("postgresql://u:p@aws-0-eu-west-1.pooler.supabase.com:5432/postgres", null)]
+    [InlineData("Host=aws-0-eu-west-1.pooler.supabase.com:5432,db2;Port=6543;Database=d", null)]
+    [InlineData("Host=pooler.supabase.com.example.net;Port=6543;Database=d", null)]
+    [InlineData("Host=db1,db2;Port=6543;Database=d", null)]
+    public void A_Supabase_transaction_pooler_is_recognised_in_any_host_of_a_list(string text, string? expected)
+    {
+        var found = TeslaDbConnectionString.IsSupabaseTransactionPooler(TeslaDbConnectionString.Parse(text), out var host, out var port);
+
+        Assert.Equal(expected is not null, found);
+        Assert.Equal(expected ?? string.Empty, host);
+        Assert.Equal(expected is null ? 0 : 6543, port);
+    }
+
     [Fact]
     public async Task A_url_whose_hosts_are_all_down_says_where_it_tried_in_one_line()
     {
-        int[] ports = [ClosedPort(), ClosedPort()];
+        int[] ports = [ClosedPort.Next(), ClosedPort.Next()];
 
         var result = await CliRun.InProcessAsync(["status", "-c", $"postgresql://postgres:topsecret@127.0.0.1:{ports[0]},127.0.0.1:{ports[1]}/d"], new Dictionary<string, string?>());
 
@@ -100,7 +119,7 @@ public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : ICl
     [Fact]
     public async Task A_url_whose_first_host_is_down_connects_through_the_next()
     {
-        var deadPort = ClosedPort();
+        var deadPort = ClosedPort.Next();
         var url = $"postgresql://{_db.Builder.Username}:{Uri.EscapeDataString(_db.Builder.Password!)}@127.0.0.1:{deadPort},{_db.Builder.Host}:{_db.Builder.Port}/{_db.Name}";
 
         var result = await CliRun.InProcessAsync(["status", "-c", url], new Dictionary<string, string?>());
@@ -134,13 +153,5 @@ public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : ICl
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("topsecret", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
-    }
-
-    // A loopback port nothing listens on (the kernel's pick, released at once).
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

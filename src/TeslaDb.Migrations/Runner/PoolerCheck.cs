@@ -1,4 +1,5 @@
 using Npgsql;
+using TeslaDb.Connection;
 
 namespace TeslaDb.Migrations.Runner;
 
@@ -9,12 +10,13 @@ namespace TeslaDb.Migrations.Runner;
 /// </summary>
 internal static class PoolerCheck
 {
-    /// <summary>Supabase documents its pooler's port 6543 as transaction mode: refused before connecting.</summary>
+    /// <summary>Supabase documents its pooler's port 6543 as transaction mode: refused before connecting, whichever
+    /// host of a list it is.</summary>
     public static void RefuseKnownTransactionPooler(NpgsqlConnectionStringBuilder target)
     {
-        if (target.Port == 6543 && (target.Host ?? string.Empty).EndsWith(".pooler.supabase.com", StringComparison.OrdinalIgnoreCase))
+        if (TeslaDbConnectionString.IsSupabaseTransactionPooler(target, out var host, out var port))
         {
-            throw new TransactionPoolerException(target.Host!, target.Port);
+            throw new TransactionPoolerException(host, port);
         }
     }
 
@@ -31,7 +33,8 @@ internal static class PoolerCheck
         await second.OpenAsync(cancellationToken);
         if (await BackendPidAsync(second, cancellationToken) == first)
         {
-            throw new TransactionPoolerException(target.Host ?? "the server", target.Port);
+            // The host the session reached, not the whole list of a multi-host string.
+            throw new TransactionPoolerException(connection.Host ?? target.Host ?? "the server", connection.Port);
         }
     }
 
