@@ -44,6 +44,9 @@ public static class ConnectionFailure
                     };
                 case TimeoutException:
                     return $"Cannot connect: {where} did not answer within {target.Timeout} s; check the host, port and firewall (or raise Timeout).";
+                // Npgsql's own words when SSL Mode requires TLS and the server answers that it has none.
+                case NpgsqlException when e.Message.StartsWith("SSL connection requested", StringComparison.Ordinal):
+                    return $"Cannot connect: {where} does not offer TLS and SSL Mode={target.SslMode} requires it; enable ssl on the server, or lower SSL Mode (sslmode= in a URL).";
                 case AuthenticationException:
                     return $"Cannot connect: the TLS handshake with {where} failed; check SSL Mode and the server's certificate.";
                 case NpgsqlException npgsql when npgsql.Message.Contains("password", StringComparison.OrdinalIgnoreCase)

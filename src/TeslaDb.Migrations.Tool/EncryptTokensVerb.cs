@@ -15,12 +15,8 @@ internal static class EncryptTokensVerb
     public static Command Create(CliContext context)
     {
         var json = GlobalOptions.Json();
-        var batchSize = new Option<int>("--batch-size")
-        {
-            HelpName = "ROWS",
-            Description = "Rows per transaction (each batch locks only its own rows, briefly).",
-            DefaultValueFactory = _ => 500,
-        };
+        var batchSize = GlobalOptions.WholeNumber(
+            "--batch-size", "ROWS", "Rows per transaction (each batch locks only its own rows, briefly).", defaultValue: 500, minimum: 1, takes: "a whole number of rows, 1 or more");
         var command = new Command(
             "encrypt-tokens",
             $"Encrypt plain token rows and re-encrypt rows under old key ids with the first key of {TokenKeyring.EnvironmentVariable}. Online, idempotent, resumable. Exit 13: a row's key id is missing from the keyring or a value does not decrypt.")
@@ -33,12 +29,6 @@ internal static class EncryptTokensVerb
             if (string.IsNullOrWhiteSpace(keys))
             {
                 context.Error.WriteLine($"{MigrateCommand.Name}: encrypt-tokens needs {TokenKeyring.EnvironmentVariable}=id:base64key[,id:base64key…] (the first key encrypts); generate a key with '{MigrateCommand.Name} generate-token-key'.");
-                return ExitCodes.Usage;
-            }
-
-            if (parse.GetValue(batchSize) <= 0)
-            {
-                context.Error.WriteLine($"{MigrateCommand.Name}: --batch-size must be a positive number of rows.");
                 return ExitCodes.Usage;
             }
 

@@ -7,7 +7,7 @@ namespace TeslaDb.Migrations.Tool;
 /// <summary>Maps what went wrong to one line for a person and an exit code for a script.</summary>
 internal static class ErrorReport
 {
-    public static (int ExitCode, string Message) Classify(Exception exception, NpgsqlConnectionStringBuilder? target)
+    public static (int ExitCode, string Message) Classify(Exception exception, NpgsqlConnectionStringBuilder? target, bool verbose = false)
     {
         switch (exception)
         {
@@ -28,6 +28,8 @@ internal static class ErrorReport
                 return (ExitCodes.DataLossRefused, $"{exception.Message} (--allow-data-loss)");
             case ChangedMigrationsException:
                 return (ExitCodes.ChangedMigrations, $"{exception.Message} ('{MigrateCommand.Name} verify', then --allow-changed)");
+            case SupabaseModeMismatchException:
+                return (ExitCodes.ChangedMigrations, exception.Message);
             case StandbyRefusedException:
                 return (ExitCodes.Standby, exception.Message);
             case TransactionPoolerException:
@@ -53,6 +55,6 @@ internal static class ErrorReport
 
         return exception is MigrationFailedException
             ? (ExitCodes.MigrationFailed, exception.Message)
-            : (ExitCodes.MigrationFailed, $"Unexpected error: {exception.Message} (run again with --verbose for details)");
+            : (ExitCodes.MigrationFailed, $"Unexpected error: {exception.Message}{(verbose ? " (details below)" : " (run again with --verbose for details)")}");
     }
 }

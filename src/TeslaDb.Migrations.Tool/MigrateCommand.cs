@@ -47,7 +47,7 @@ public static class MigrateCommand
             Name,
             "Migrates the TeslaDb schema (tesla_accounts, tokens, vehicles, vehicle_data_cache). Safe to run from several CI jobs at once.\n"
             + "Exit codes: 0 success, 1 migration failed, 2 usage error, 3 cannot connect, 4 pending migrations, 5 lock timeout, "
-            + "6 down refused (would destroy data), 7 drift found by verify, 8 applied migration changed, 9 transaction pooler, 10 pg_cron unavailable, 11 a step's table lock not obtained, 12 lint violations (plan), 13 token key problem (encrypt-tokens), 14 standby (migrate the primary).");
+            + "6 down refused (would destroy data), 7 drift found by verify, 8 applied migration changed (or migrated in the other Supabase mode), 9 transaction pooler, 10 pg_cron unavailable, 11 a step's table lock not obtained, 12 lint violations (plan), 13 token key problem (encrypt-tokens), 14 standby (migrate the primary), 130 interrupted (Ctrl+C; the migration in progress was rolled back).");
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
         foreach (var option in GlobalOptions.All)

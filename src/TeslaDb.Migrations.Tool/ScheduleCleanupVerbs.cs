@@ -13,7 +13,7 @@ internal static class ScheduleCleanupVerbs
         var batchSize = new Option<int>("--batch-size")
         {
             HelpName = "ROWS",
-            Description = $"Rows deleted per transaction (each batch commits on its own; default {CleanupSchedule.DefaultBatchSize}).",
+            Description = "Rows deleted per transaction (each batch commits on its own).",
             DefaultValueFactory = _ => CleanupSchedule.DefaultBatchSize,
         };
         var command = new Command("schedule-cleanup", "Schedule CALL public.cleanup_expired_cache_in_batches(ROWS) with pg_cron (replacing an earlier schedule), or say how to run it from an external cron when pg_cron is absent.") { every, cron, batchSize };

@@ -44,7 +44,7 @@ internal static class VerbRunner
         }
         catch (Exception e)
         {
-            var (code, message) = ErrorReport.Classify(e, target);
+            var (code, message) = ErrorReport.Classify(e, target, verbose);
             message = OneLine(message);
             context.Error.WriteLine($"{MigrateCommand.Name}: {message}");
             if (verbose)

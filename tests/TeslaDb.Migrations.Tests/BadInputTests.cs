@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using TeslaDb.Migrations.Tool;
 using TeslaDb.TestSupport;
 
@@ -14,13 +12,6 @@ public sealed class BadInputTests(MigratedDatabaseFixture fixture) : IClassFixtu
     private const string Secret = "S3cr3t-pa55-w0rd";
     private readonly TestDatabase _db = fixture.Database;
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public static TheoryData<string, string[], int, string> Mistakes()
     {
         return new()
@@ -32,10 +23,18 @@ public sealed class BadInputTests(MigratedDatabaseFixture fixture) : IClassFixtu
             { "unsupported URL parameter", ["status", "-c", $"postgresql://postgres:{Secret}@localhost/db?pgbouncer=true"], ExitCodes.Usage, "'pgbouncer'" },
             { "bad sslmode", ["status", "-c", $"postgresql://postgres:{Secret}@localhost/db?sslmode=maybe"], ExitCodes.Usage, "sslmode 'maybe'" },
             { "unknown host", ["status", "-c", $"Host=no-such-host.invalid;Username=postgres;Password={Secret}"], ExitCodes.CannotConnect, "host 'no-such-host.invalid' is unknown" },
-            { "unreachable port", ["status", "-c", $"Host=127.0.0.1;Port={FreePort()};Username=postgres;Password={Secret}"], ExitCodes.CannotConnect, "nothing accepts connections at 127.0.0.1:" },
+            { "unreachable port", ["status", "-c", $"Host=127.0.0.1;Port={ClosedPort.Next()};Username=postgres;Password={Secret}"], ExitCodes.CannotConnect, "nothing accepts connections at 127.0.0.1:" },
             { "unknown command", ["upp"], ExitCodes.Usage, "Unrecognized command or argument 'upp'" },
             { "no connection at all", ["status"], ExitCodes.Usage, "No database connection given" },
             { "not a version", ["up", "--to", "yesterday", "-c", "Host=localhost"], ExitCodes.Usage, "--to takes a migration version" },
+            { "negative lock timeout", ["up", "--lock-timeout", "-5", "-c", "Host=localhost"], ExitCodes.Usage, "--lock-timeout takes a whole number of seconds, 0 or more, not '-5'" },
+            // 0 would be PostgreSQL's "wait for ever": exactly what the option bounds.
+            { "step lock timeout of 0", ["up", "--step-lock-timeout", "0", "-c", "Host=localhost"], ExitCodes.Usage, "--step-lock-timeout takes a number of seconds above 0" },
+            { "no step lock attempts", ["up", "--step-lock-attempts", "0", "-c", "Host=localhost"], ExitCodes.Usage, "--step-lock-attempts takes a whole number of tries, 1 or more" },
+            { "negative statement timeout", ["up", "--statement-timeout", "-1", "-c", "Host=localhost"], ExitCodes.Usage, "--statement-timeout takes a number of seconds, 0 (no limit) or more" },
+            { "timeout that is not a number", ["status", "--command-timeout", "soon", "-c", "Host=localhost"], ExitCodes.Usage, "--command-timeout takes a whole number of seconds, 0 (no limit) or more, not 'soon'" },
+            { "unknown Supabase mode", ["status", "--supabase", "maybe", "-c", "Host=localhost"], ExitCodes.Usage, "--supabase takes auto, on or off, not 'maybe'" },
+            { "encrypt-tokens batch of 0", ["encrypt-tokens", "--batch-size", "0", "-c", "Host=localhost"], ExitCodes.Usage, "--batch-size takes a whole number of rows, 1 or more" },
         };
     }
 
@@ -61,6 +60,20 @@ public sealed class BadInputTests(MigratedDatabaseFixture fixture) : IClassFixtu
         Assert.DoesNotContain(Secret, verbose.All, StringComparison.Ordinal);
         Assert.DoesNotContain(_db.Builder.Password!, verbose.All, StringComparison.Ordinal);
         Assert.Contains("\"exitCode\": 3", verbose.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tls_required_by_a_server_without_it_is_exit_3_saying_so()
+    {
+        // scripts/test.sh's cluster runs without TLS; a server with TLS would let this connection through.
+        Assert.Equal("off", await _db.ScalarAsync<string>("SHOW ssl"));
+        var tls = new Npgsql.NpgsqlConnectionStringBuilder(_db.ConnectionString) { SslMode = Npgsql.SslMode.Require, Password = Secret };
+
+        var result = await CliRun.ProcessAsync(["status", "--verbose", "-c", tls.ConnectionString]);
+
+        Assert.Equal(ExitCodes.CannotConnect, result.ExitCode);
+        Assert.StartsWith($"tesladb-migrate: Cannot connect: {_db.Builder.Host}:{_db.Builder.Port} does not offer TLS and SSL Mode=Require requires it", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, result.All, StringComparison.Ordinal);
     }
 
     [Fact]

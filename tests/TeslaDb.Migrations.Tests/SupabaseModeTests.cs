@@ -68,4 +68,42 @@ public sealed class SupabaseModeTests
 
         Assert.Equal(once, await SchemaSnapshot.CaptureAsync(db));
     }
+
+    [Fact]
+    public async Task Another_mode_than_the_one_migrated_with_is_refused_as_such_not_as_edited_code()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        Assert.Equal(0, (await CliRun.InProcessAsync(["up", "-c", db.ConnectionString])).ExitCode);
+        var before = await SchemaSnapshot.CaptureAsync(db);
+
+        var status = await CliRun.InProcessAsync(["status", "--supabase", "on", "-c", db.ConnectionString]);
+        var up = await CliRun.InProcessAsync(["up", "--supabase", "on", "-c", db.ConnectionString]);
+        var asMigrated = await CliRun.InProcessAsync(["up", "--supabase", "off", "-c", db.ConnectionString]);
+
+        foreach (var refused in new[] { status, up })
+        {
+            Assert.Equal(ExitCodes.ChangedMigrations, refused.ExitCode);
+            Assert.Contains("migrated with the Supabase parts off (auth.users link, row level security, execute grants) and this run has them on (--supabase on)", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("202611251110", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("Run with --supabase off", refused.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("changed since they were applied", refused.Error, StringComparison.Ordinal);
+        }
+
+        Assert.True(asMigrated.ExitCode == 0, asMigrated.ToString());
+        Assert.Equal(before, await SchemaSnapshot.CaptureAsync(db));
+    }
+
+    [Fact]
+    public async Task A_supabase_database_run_with_supabase_off_is_refused_naming_the_mode_it_was_migrated_with()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await SupabaseLookalike.InstallAsync(db);
+        Assert.Equal(0, (await CliRun.InProcessAsync(["up", "-c", db.ConnectionString])).ExitCode);
+
+        var status = await CliRun.InProcessAsync(["status", "--supabase", "off", "-c", db.ConnectionString]);
+
+        Assert.Equal(ExitCodes.ChangedMigrations, status.ExitCode);
+        Assert.Contains("migrated with the Supabase parts on", status.Error, StringComparison.Ordinal);
+        Assert.Contains("Run with --supabase on", status.Error, StringComparison.Ordinal);
+    }
 }

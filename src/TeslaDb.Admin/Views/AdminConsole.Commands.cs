@@ -25,7 +25,7 @@ internal sealed partial class AdminConsole
             new([Key.F1, new Key('?')], "F1 ?", "Help", "this help", started, _ => Do(ShowHelp)),
             new([Key.Enter], "Enter", null, "open: account → vehicles → cached responses → JSON (double-click too)", started, _ => Do(Open)),
             new([Key.Esc, Key.Backspace], "Esc Backspace", null, "back one level", always, _ => Do(Back)),
-            new([new Key('/')], "/", "Filter", "filter this list (accounts: user id or e-mail; vehicles: VIN; responses: endpoint)", started, _ => Do(AskFilter)),
+            new([new Key('/')], "/", "Filter", "filter this list (accounts: user id, account id, or part of an e-mail or name; vehicles: VIN; responses: endpoint)", started, _ => Do(AskFilter)),
             new([Key.G], "g", null, "go to a vehicle by VIN, from anywhere", started, _ => Do(AskVin)),
             new([Key.F5], "F5", null, "refresh this list (or try to connect again)", always, _ => Do(Refresh)),
             new([Key.D, Key.Delete], "d Delete", "Purge", "purge the selected response, or all cached for the selected vehicle or account", started, _ => Do(PurgeSelected)),

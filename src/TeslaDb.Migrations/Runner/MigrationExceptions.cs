@@ -152,6 +152,52 @@ public sealed class ChangedMigrationsException : Exception
     public IReadOnlyList<MigrationState> Changed { get; }
 }
 
+/// <summary>The database was migrated with the Supabase parts on and this run has them off, or the other way round:
+/// its applied migrations differ from their code only because of that, and are not re-run in the other mode.</summary>
+public sealed class SupabaseModeMismatchException : Exception
+{
+    public SupabaseModeMismatchException(bool appliedWithSupabase, SupabaseMode requested, IReadOnlyList<MigrationState> differing)
+        : base($"Refused: this database was migrated with the Supabase parts {OnOff(appliedWithSupabase)} (auth.users link, row level security, execute grants) "
+               + $"and this run has them {OnOff(!appliedWithSupabase)} ({Why(requested, !appliedWithSupabase)}); migration(s) {string.Join(", ", differing.Select(m => m.Version))} "
+               + $"differ for that reason, not because their code changed, and are not re-run in the other mode. Run with --supabase {OnOff(appliedWithSupabase)} to go on as this database was migrated.")
+    {
+        AppliedWithSupabase = appliedWithSupabase;
+        Differing = differing;
+    }
+
+    public SupabaseModeMismatchException()
+    {
+        Differing = [];
+    }
+
+    public SupabaseModeMismatchException(string message)
+        : base(message)
+    {
+        Differing = [];
+    }
+
+    public SupabaseModeMismatchException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Differing = [];
+    }
+
+    /// <summary>True when the applied migrations were generated with the Supabase parts.</summary>
+    public bool AppliedWithSupabase { get; }
+
+    /// <summary>The applied migrations whose SQL depends on the mode.</summary>
+    public IReadOnlyList<MigrationState> Differing { get; }
+
+    private static string OnOff(bool on) => on ? "on" : "off";
+
+    private static string Why(SupabaseMode requested, bool on) => requested switch
+    {
+        SupabaseMode.Auto when on => "--supabase auto found auth.users and auth.uid()",
+        SupabaseMode.Auto => "--supabase auto found no auth.users and auth.uid()",
+        _ => $"--supabase {OnOff(on)}",
+    };
+}
+
 /// <summary>The connection goes through a transaction-mode pooler, where the migration lock cannot work.</summary>
 public sealed class TransactionPoolerException : Exception
 {

@@ -52,9 +52,8 @@ public sealed class TeslaDbMigrator
         long? targetVersion = null, bool allowChanged = false, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var held = await MigrationLock.AcquireAsync(_connectionString, Target, _options.LockTimeout, _options.OnWaiting, cancellationToken);
-        var target = await ResolveTargetAsync(held.Connection, cancellationToken);
         var recorded = await VersionRecords.ReadVersionTableAsync(held.Connection, cancellationToken);
-        var checksums = await Task.Run(() => ComputeChecksums(target), cancellationToken);
+        var (target, checksums) = await ResolveAsync(held.Connection, recorded, cancellationToken);
         var changed = ChangedMigrations(recorded, checksums);
         if (changed.Count > 0 && !allowChanged)
         {
@@ -112,7 +111,7 @@ public sealed class TeslaDbMigrator
         long targetVersion, bool allowDataLoss = false, IProgress<MigrationStep>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var held = await MigrationLock.AcquireAsync(_connectionString, Target, _options.LockTimeout, _options.OnWaiting, cancellationToken);
-        var target = await ResolveTargetAsync(held.Connection, cancellationToken);
+        var (target, known) = await ResolveAsync(held.Connection, await VersionRecords.ReadVersionTableAsync(held.Connection, cancellationToken), cancellationToken);
         if (!allowDataLoss)
         {
             var statements = await Task.Run(() => PreviewDown(target, targetVersion), cancellationToken);
@@ -139,7 +138,6 @@ public sealed class TeslaDbMigrator
             }
         }
 
-        var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
         return new MigrationRun(steps, BuildStatus(await VersionRecords.ReadVersionTableAsync(held.Connection, cancellationToken), known, target));
     }
 
@@ -147,9 +145,8 @@ public sealed class TeslaDbMigrator
     public async Task<MigrationStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var target = await ResolveTargetAsync(connection, cancellationToken);
         var recorded = await VersionRecords.ReadVersionTableAsync(connection, cancellationToken);
-        var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
+        var (target, known) = await ResolveAsync(connection, recorded, cancellationToken);
         return BuildStatus(recorded, known, target);
     }
 
@@ -189,7 +186,7 @@ public sealed class TeslaDbMigrator
     public async Task<MigrationScript> ScriptAsync(long? targetVersion = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var target = await ResolveTargetAsync(connection, cancellationToken);
+        var (target, _) = await ResolveAsync(connection, await VersionRecords.ReadVersionTableAsync(connection, cancellationToken), cancellationToken);
         var versionTableExists = await VersionRecords.VersionTableExistsAsync(connection, cancellationToken);
         return await Task.Run(
             () =>
@@ -234,6 +231,31 @@ public sealed class TeslaDbMigrator
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The target (Supabase or not) and every migration's checksum under it. When applied migrations differ from
+    /// their code under this target but all match it under the other one, the database was migrated in the other
+    /// mode: refused, naming the mode, rather than reported as edited code (and never applied on top in the wrong
+    /// mode). The other mode is computed only when something differs, so a run with nothing changed pays nothing.
+    /// </summary>
+    /// <exception cref="SupabaseModeMismatchException">The database was migrated in the other Supabase mode.</exception>
+    private async Task<(MigrationTarget Target, SortedDictionary<long, KnownMigration> Known)> ResolveAsync(
+        NpgsqlConnection connection, Dictionary<long, VersionRecords.VersionRow> recorded, CancellationToken cancellationToken)
+    {
+        var target = await ResolveTargetAsync(connection, cancellationToken);
+        var known = await Task.Run(() => ComputeChecksums(target), cancellationToken);
+        var changed = ChangedMigrations(recorded, known);
+        if (changed.Count > 0)
+        {
+            var other = new MigrationTarget(!target.Supabase);
+            if (ChangedMigrations(recorded, await Task.Run(() => ComputeChecksums(other), cancellationToken)).Count == 0)
+            {
+                throw new SupabaseModeMismatchException(appliedWithSupabase: other.Supabase, requested: _options.Supabase, changed);
+            }
+        }
+
+        return (target, known);
     }
 
     private async Task<MigrationTarget> ResolveTargetAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
