@@ -28,6 +28,8 @@ internal static class ErrorReport
                 return (ExitCodes.DataLossRefused, $"{exception.Message} (--allow-data-loss)");
             case ChangedMigrationsException:
                 return (ExitCodes.ChangedMigrations, $"{exception.Message} ('{MigrateCommand.Name} verify', then --allow-changed)");
+            case TokensNotAdoptableException:
+                return (ExitCodes.MigrationFailed, exception.Message);
             case SupabaseModeMismatchException:
                 return (ExitCodes.ChangedMigrations, exception.Message);
             case StandbyRefusedException:

@@ -68,4 +68,43 @@ public sealed class TokensAdoptionTests
 
         Assert.Equal("{\"refresh_token\": \"EU_kept\"}", await db.ScalarAsync<string>("SELECT token_data::text FROM tokens"));
     }
+
+    // A hand-made table of another shape (json, timestamps without zone, no updated_at) passed up and then broke every
+    // UPDATE through the updated_at trigger: now refused before anything runs, each difference with its fix.
+    [Fact]
+    public async Task A_tokens_table_of_another_shape_is_refused_before_anything_changes()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await db.ExecuteAsync("""
+            CREATE TABLE tokens (key varchar(200), token_data json NOT NULL, expires_at timestamp, created_at timestamp NOT NULL DEFAULT now());
+            INSERT INTO tokens (key, token_data) VALUES ('user_token:legacy', '{"refresh_token": "EU_legacy"}');
+            """);
+        const string Public = "SELECT string_agg(table_name || '.' || column_name || ' ' || data_type, ', ' ORDER BY table_name, column_name) FROM information_schema.columns WHERE table_schema = 'public'";
+        var before = await db.ScalarAsync<string>(Public);
+
+        var result = await CliRun.InProcessAsync(["up", "-c", db.ConnectionString]);
+
+        Assert.Equal(Tool.ExitCodes.MigrationFailed, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("public.tokens exists but is not the table this schema adopts", line, StringComparison.Ordinal);
+        Assert.Contains("token_data is json, not jsonb (ALTER TABLE public.tokens ALTER COLUMN token_data TYPE jsonb USING token_data::jsonb)", line, StringComparison.Ordinal);
+        Assert.Contains("expires_at is timestamp without time zone, not timestamptz", line, StringComparison.Ordinal);
+        Assert.Contains("updated_at is missing (ALTER TABLE public.tokens ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now())", line, StringComparison.Ordinal);
+        Assert.Contains("key is not unique", line, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed", line, StringComparison.Ordinal);
+        Assert.Equal(before, await db.ScalarAsync<string>(Public));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info"));
+
+        // Fixed as the message says, it is adopted and keeps its row.
+        await db.ExecuteAsync("""
+            ALTER TABLE public.tokens ALTER COLUMN token_data TYPE jsonb USING token_data::jsonb;
+            ALTER TABLE public.tokens ALTER COLUMN expires_at TYPE timestamptz USING expires_at AT TIME ZONE 'UTC';
+            ALTER TABLE public.tokens ALTER COLUMN created_at TYPE timestamptz USING created_at AT TIME ZONE 'UTC';
+            ALTER TABLE public.tokens ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
+            ALTER TABLE public.tokens ADD PRIMARY KEY (key);
+            """);
+        var fixedUp = await CliRun.InProcessAsync(["up", "-c", db.ConnectionString]);
+        Assert.True(fixedUp.ExitCode == 0, fixedUp.ToString());
+        Assert.Equal(1, await db.ScalarAsync<int>("UPDATE tokens SET token_data = token_data || '{\"x\": 1}' WHERE key = 'user_token:legacy' RETURNING 1"));
+    }
 }

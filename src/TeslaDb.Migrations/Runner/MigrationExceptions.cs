@@ -152,6 +152,36 @@ public sealed class ChangedMigrationsException : Exception
     public IReadOnlyList<MigrationState> Changed { get; }
 }
 
+/// <summary>An existing <c>public.tokens</c> table is not the shape migration 202611251010 adopts; nothing was changed.</summary>
+public sealed class TokensNotAdoptableException : Exception
+{
+    public TokensNotAdoptableException(IReadOnlyList<string> differences)
+        : base($"Refused: public.tokens exists but is not the table this schema adopts, and adopting it as it is would break its updates and the repositories: {string.Join("; ", differences)}. Nothing was changed; fix the table (keeping its rows), then run up again.")
+    {
+        Differences = differences;
+    }
+
+    public TokensNotAdoptableException()
+    {
+        Differences = [];
+    }
+
+    public TokensNotAdoptableException(string message)
+        : base(message)
+    {
+        Differences = [];
+    }
+
+    public TokensNotAdoptableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Differences = [];
+    }
+
+    /// <summary>What differs, each with the statement that fixes it.</summary>
+    public IReadOnlyList<string> Differences { get; }
+}
+
 /// <summary>The database was migrated with the Supabase parts on and this run has them off, or the other way round:
 /// its applied migrations differ from their code only because of that, and are not re-run in the other mode.</summary>
 public sealed class SupabaseModeMismatchException : Exception

@@ -72,6 +72,11 @@ public sealed class TeslaDbMigrator
         using (var session = anyPending ? Open(target, preview: false) : null)
         {
             var pending = session?.Pending(targetVersion) ?? [];
+            if (pending.Any(m => m.Version == TokensAdoptionCheck.AdoptingVersion))
+            {
+                await TokensAdoptionCheck.EnsureAdoptableAsync(held.Connection, cancellationToken);
+            }
+
             var runner = pending.Count > 0 ? BoundedSteps(session!, held.Connection) : null;
             foreach (var migration in pending)
             {
