@@ -217,6 +217,7 @@ public sealed partial class TeslaDbDatabase : IAsyncDisposable
         CommandObserver?.Invoke(operation, sql);
     }
 
+    /// <summary>Closes the data sources (primary and replica) and their pooled connections.</summary>
     public ValueTask DisposeAsync() => _sources.DisposeAsync();
 
     /// <summary>The mapping, built (once per process) the first time linq2db is used, not when the type is touched.</summary>

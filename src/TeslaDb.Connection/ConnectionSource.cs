@@ -6,8 +6,13 @@ namespace TeslaDb.Connection;
 /// <summary>Where the connection of a command came from, for messages ("from TESLADB_CONNECTION").</summary>
 public enum ConnectionOrigin
 {
+    /// <summary>The command's <c>--connection</c> flag.</summary>
     Flag,
+
+    /// <summary>The <c>TESLADB_CONNECTION</c> environment variable.</summary>
     TeslaDbConnectionVariable,
+
+    /// <summary>The <c>TeslaDb</c> connection string of configuration (<c>ConnectionStrings__TeslaDb</c>).</summary>
     ConnectionStringsConfiguration,
 }
 
@@ -20,6 +25,7 @@ public sealed record ResolvedConnection(NpgsqlConnectionStringBuilder Builder, C
     /// <summary>user@host:port/database, safe to print.</summary>
     public string Description => TeslaDbConnectionString.Describe(Builder);
 
+    /// <summary>Where it came from, as a user wrote it (<c>--connection</c>, <c>TESLADB_CONNECTION</c>, …).</summary>
     public string OriginText => Origin switch
     {
         ConnectionOrigin.Flag => "--connection",
@@ -34,9 +40,13 @@ public sealed record ResolvedConnection(NpgsqlConnectionStringBuilder Builder, C
 /// </summary>
 public static class ConnectionSource
 {
+    /// <summary>The environment variable read after the flag.</summary>
     public const string EnvironmentVariable = "TESLADB_CONNECTION";
+
+    /// <summary>The name of the connection string in configuration (<c>ConnectionStrings:TeslaDb</c>).</summary>
     public const string ConnectionStringName = "TeslaDb";
 
+    /// <summary>What to say when none of the three is given.</summary>
     public const string MissingMessage =
         "No database connection given: pass --connection \"Host=…;Username=…;Password=…;Database=…\" (or a postgresql:// URL), or set TESLADB_CONNECTION or ConnectionStrings__TeslaDb.";
 

@@ -6,16 +6,19 @@ namespace TeslaDb.Connection;
 /// </summary>
 public sealed class ConnectionStringException : ArgumentException
 {
+    /// <summary>What is wrong and how to fix it (never the text given).</summary>
     public ConnectionStringException(string message)
         : base(message)
     {
     }
 
+    /// <summary>What is wrong, with the parser's own exception (whose message must not hold the text either).</summary>
     public ConnectionStringException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>Without a message (for serializers and frameworks).</summary>
     public ConnectionStringException()
     {
     }

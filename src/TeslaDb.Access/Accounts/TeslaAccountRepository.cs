@@ -53,6 +53,7 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
         }, cancellationToken);
     }
 
+    /// <summary>One account by id (active or not); null when there is none.</summary>
     public Task<TeslaAccount?> GetAsync(Guid accountId, CancellationToken cancellationToken = default) =>
         database.ReadAsync("Accounts.Get", ReadFrom.Primary, async (connection, ct) =>
         {
@@ -71,9 +72,12 @@ public sealed class TeslaAccountRepository(TeslaDbDatabase database)
             .UpdateAsync(cancellationToken) == 1;
     }
 
+    /// <summary>Marks an account inactive (kept with its vehicles, cache and token; lists of active accounts skip it);
+    /// false when it does not exist.</summary>
     public Task<bool> DeactivateAsync(Guid accountId, CancellationToken cancellationToken = default) =>
         SetActiveAsync(accountId, false, "Accounts.Deactivate", cancellationToken);
 
+    /// <summary>Marks an account active again; false when it does not exist.</summary>
     public Task<bool> ReactivateAsync(Guid accountId, CancellationToken cancellationToken = default) =>
         SetActiveAsync(accountId, true, "Accounts.Reactivate", cancellationToken);
 

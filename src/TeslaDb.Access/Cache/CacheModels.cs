@@ -17,6 +17,7 @@ public sealed record CacheWrite(Guid TeslaAccountId, Guid VehicleId, string Endp
 /// <summary>Which cache rows a browse, count or purge is about; all of them when every part is null.</summary>
 public sealed record CacheFilter(Guid? TeslaAccountId = null, Guid? VehicleId = null, string? EndpointName = null, bool ExpiredOnly = false)
 {
+    /// <summary>Every cache row.</summary>
     public static CacheFilter All { get; } = new();
 }
 

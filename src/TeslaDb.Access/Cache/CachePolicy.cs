@@ -17,8 +17,14 @@ public sealed record CachePolicy(TimeSpan? Ttl, TimeSpan MaxStale, bool MayWake,
 /// falls back to <see cref="TeslaCacheOptions"/>' defaults.</summary>
 public sealed class EndpointCacheOptions
 {
+    /// <summary>How long a stored response is fresh.</summary>
     public TimeSpan? Ttl { get; set; }
+
+    /// <summary>How long past its expiry a response may still be served when Tesla cannot be asked (rate limit,
+    /// error, a car asleep that may not be woken).</summary>
     public TimeSpan? MaxStale { get; set; }
+
+    /// <summary>Whether a miss may wake the car (Tesla bills a wake far above a data request).</summary>
     public bool? MayWake { get; set; }
 }
 
@@ -32,8 +38,10 @@ public sealed class TeslaCacheOptions
     /// <summary>For endpoints without an entry in <see cref="Endpoints"/>.</summary>
     public TimeSpan DefaultTtl { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>For endpoints without an entry in <see cref="Endpoints"/>: see <see cref="EndpointCacheOptions.MaxStale"/>.</summary>
     public TimeSpan DefaultMaxStale { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>For endpoints without an entry in <see cref="Endpoints"/>: see <see cref="EndpointCacheOptions.MayWake"/> (false).</summary>
     public bool DefaultMayWake { get; set; }
 
     /// <summary>See <see cref="CachePolicy.SoftTimeout"/>.</summary>

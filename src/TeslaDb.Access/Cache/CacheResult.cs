@@ -36,22 +36,26 @@ public sealed record CacheResult(JsonElement Value, bool IsStale, TimeSpan Age, 
 /// </summary>
 public sealed class TeslaRateLimitedException : Exception
 {
+    /// <summary>Tesla's 429, with its Retry-After when it sent one.</summary>
     public TeslaRateLimitedException(TimeSpan? retryAfter)
         : base(retryAfter is { } r ? $"Tesla asked to wait {r} before the next request (HTTP 429)." : "Tesla answered 429 Too Many Requests.")
     {
         RetryAfter = retryAfter;
     }
 
+    /// <summary>Tesla's 429 without a Retry-After.</summary>
     public TeslaRateLimitedException()
         : this((TimeSpan?)null)
     {
     }
 
+    /// <summary>Tesla's 429 without a Retry-After, in the caller's words.</summary>
     public TeslaRateLimitedException(string message)
         : base(message)
     {
     }
 
+    /// <summary>Tesla's 429 without a Retry-After, in the caller's words, with what reported it.</summary>
     public TeslaRateLimitedException(string message, Exception innerException)
         : base(message, innerException)
     {

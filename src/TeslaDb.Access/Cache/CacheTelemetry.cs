@@ -11,6 +11,7 @@ namespace TeslaDb.Access.Cache;
 /// </summary>
 public static class CacheTelemetry
 {
+    /// <summary>The name of the <see cref="ActivitySource"/> and meter to listen to (OpenTelemetry's <c>AddSource</c>/<c>AddMeter</c>).</summary>
     public const string Name = "TeslaDb.Access";
 
     internal static readonly ActivitySource Source = new(Name);

@@ -300,12 +300,16 @@ public sealed partial class VehicleCacheRepository(TeslaDbDatabase database)
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Deletes every cached response of one vehicle, expired or not; returns how many went.</summary>
     public Task<int> PurgeVehicleAsync(Guid vehicleId, CancellationToken cancellationToken = default) =>
         PurgeAsync(new CacheFilter(VehicleId: vehicleId), cancellationToken);
 
+    /// <summary>Deletes every cached response of one account's vehicles, expired or not; returns how many went.</summary>
     public Task<int> PurgeAccountAsync(Guid accountId, CancellationToken cancellationToken = default) =>
         PurgeAsync(new CacheFilter(TeslaAccountId: accountId), cancellationToken);
 
+    /// <summary>Deletes every cached response of one endpoint (e.g. <c>charge_state</c>) for every vehicle; returns how many went.</summary>
+    /// <exception cref="ArgumentException">Not an endpoint name (a lower-case identifier).</exception>
     public Task<int> PurgeEndpointAsync(string endpointName, CancellationToken cancellationToken = default) =>
         PurgeAsync(new CacheFilter(EndpointName: TeslaDbValidation.Endpoint(endpointName)), cancellationToken);
 

@@ -55,6 +55,7 @@ internal sealed class TeslaDbHealthCheck(TeslaDbDatabase database) : IHealthChec
         new(context.Registration.FailureStatus, description, error);
 }
 
+/// <summary>Registers TeslaDb's health check (<c>AddTeslaDb()</c> on an <see cref="IHealthChecksBuilder"/>).</summary>
 public static class TeslaDbHealthChecksBuilderExtensions
 {
     /// <summary>Adds the TeslaDb check (<see cref="TeslaDbHealthCheck"/>): database reachable and migrated. Needs

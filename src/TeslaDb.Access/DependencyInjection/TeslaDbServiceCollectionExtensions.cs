@@ -30,6 +30,7 @@ public sealed class TeslaDbOptions
     public TeslaDbRoutingOptions Routing { get; set; } = new();
 }
 
+/// <summary>Registers TeslaDb's database and repositories with one call (<c>services.AddTeslaDb(…)</c>).</summary>
 public static class TeslaDbServiceCollectionExtensions
 {
     /// <summary>Registers the database (one pooled data source for the app) and the four repositories.</summary>

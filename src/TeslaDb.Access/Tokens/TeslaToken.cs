@@ -10,7 +10,10 @@ public sealed class TeslaToken(
     string key, Guid? teslaAccountId, JsonElement data, DateTimeOffset? expiresAt, DateTimeOffset createdAt, DateTimeOffset updatedAt,
     string? keyId = null, string? previousRefreshToken = null, DateTimeOffset? loginRequiredAt = null)
 {
+    /// <summary>The row's key (<c>user_token:{supabase_user_id}:{tesla_account_id}</c>, or a legacy form).</summary>
     public string Key { get; } = key;
+
+    /// <summary>The account the token belongs to; null for a legacy row not linked yet.</summary>
     public Guid? TeslaAccountId { get; } = teslaAccountId;
 
     /// <summary>The token response as stored (access_token, refresh_token, expires_in, …). Secret.</summary>
@@ -18,7 +21,10 @@ public sealed class TeslaToken(
 
     /// <summary>When the access token expires. An expired token is normal: its refresh token still works.</summary>
     public DateTimeOffset? ExpiresAt { get; } = expiresAt;
+    /// <summary>When the row was first stored.</summary>
     public DateTimeOffset CreatedAt { get; } = createdAt;
+
+    /// <summary>When the row was last written (the database sets it on every update).</summary>
     public DateTimeOffset UpdatedAt { get; } = updatedAt;
 
     /// <summary>The id of the key the row is encrypted under; null for a plain legacy row (the next write encrypts it).</summary>
@@ -32,10 +38,16 @@ public sealed class TeslaToken(
     /// token is stored.</summary>
     public DateTimeOffset? LoginRequiredAt { get; } = loginRequiredAt;
 
+    /// <summary>The bearer token for Tesla's API. Secret.</summary>
     public string? AccessToken => Text("access_token");
+
+    /// <summary>The refresh token (single use: a refresh rotates it). Secret.</summary>
     public string? RefreshToken => Text("refresh_token");
+
+    /// <summary>Whether a refresh token is present, without handing it out.</summary>
     public bool HasRefreshToken => !string.IsNullOrEmpty(RefreshToken);
 
+    /// <summary>Key, expiry, key id and state; never a token value.</summary>
     public override string ToString() =>
         $"TeslaToken {Key} (expires {ExpiresAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "never"}, refresh token {(HasRefreshToken ? "present" : "absent")}, {(KeyId is null ? "stored plain" : $"encrypted under key '{KeyId}'")}{(LoginRequiredAt is null ? string.Empty : ", login required")})";
 

@@ -10,12 +10,16 @@ public delegate Task<JsonElement> TokenRefreshCallback(TokenRefreshRequest reque
 /// <summary>What a refresh needs. <see cref="ToString"/> hides the refresh token.</summary>
 public sealed class TokenRefreshRequest(string key, Guid? teslaAccountId, string refreshToken)
 {
+    /// <summary>The token row's key.</summary>
     public string Key { get; } = key;
+
+    /// <summary>The account being refreshed; null for a legacy row not linked to an account.</summary>
     public Guid? TeslaAccountId { get; } = teslaAccountId;
 
     /// <summary>The refresh token to send to Tesla. Secret; single use.</summary>
     public string RefreshToken { get; } = refreshToken;
 
+    /// <summary>The key only; the refresh token is hidden.</summary>
     public override string ToString() => $"TokenRefreshRequest {Key} (refresh token hidden)";
 }
 
@@ -41,5 +45,6 @@ public sealed class TokenRefreshTimeoutException(string message, Exception inner
 /// <summary>What one pass of <see cref="TokenRepository.RefreshExpiringAsync"/> did.</summary>
 public sealed record TokenRefreshReport(int Refreshed, int AlreadyFresh, int LoginRequired, IReadOnlyList<string> FailedKeys)
 {
+    /// <summary>How many tokens failed to refresh (their keys are in <see cref="FailedKeys"/>).</summary>
     public int Failed => FailedKeys.Count;
 }

@@ -17,6 +17,8 @@ public static partial class TeslaDbValidation
     [GeneratedRegex("^[a-z][a-z0-9_]{0,62}$")]
     private static partial Regex EndpointPattern();
 
+    /// <summary>The VIN as given when it is one (17 characters, digits and capital letters except I, O and Q).</summary>
+    /// <exception cref="ArgumentException">Not a VIN; the message says why, naming <paramref name="parameter"/>.</exception>
     public static string Vin(string? vin, string parameter = "vin") =>
         vin is not null && VinPattern().IsMatch(vin)
             ? vin
@@ -31,14 +33,19 @@ public static partial class TeslaDbValidation
             : throw new ArgumentException($"'{Shorten(prefix)}' cannot start a VIN: up to 17 digits and letters except I, O and Q.", parameter);
     }
 
+    /// <summary>The endpoint name as given when it is one (a lower-case identifier such as <c>charge_state</c>).</summary>
+    /// <exception cref="ArgumentException">Not an endpoint name.</exception>
     public static string Endpoint(string? endpoint, string parameter = "endpointName") =>
         endpoint is not null && EndpointPattern().IsMatch(endpoint)
             ? endpoint
             : throw new ArgumentException($"'{Shorten(endpoint)}' is not an endpoint name: a lower-case identifier such as charge_state (letters, digits, '_').", parameter);
 
+    /// <summary>The time to live as given when it is positive.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
     public static TimeSpan Ttl(TimeSpan ttl, string parameter = "ttl") =>
         ttl > TimeSpan.Zero ? ttl : throw new ArgumentOutOfRangeException(parameter, ttl, "The time to live must be positive.");
 
+    /// <summary>Whether the text is an endpoint name (see <see cref="Endpoint"/>), without throwing.</summary>
     public static bool IsEndpoint(string? endpoint) => endpoint is not null && EndpointPattern().IsMatch(endpoint);
 
     /// <summary>jsonb refuses a value above 255 MiB (its 28-bit size field); checked on the JSON text's UTF-8 length.</summary>

@@ -32,8 +32,10 @@ public sealed partial class TokenKeyring
     /// <summary>The id of the key new values are encrypted with; null when the keyring is empty.</summary>
     public string? CurrentId => Ids.Count > 0 ? Ids[0] : null;
 
+    /// <summary>True when no key is configured: plain rows still read, nothing can be stored or decrypted.</summary>
     public bool IsEmpty => Ids.Count == 0;
 
+    /// <summary>Whether the keyring holds the key of that id.</summary>
     public bool Contains(string id) => _keys.ContainsKey(id);
 
     /// <summary>The id among <see cref="Ids"/> spelled by <paramref name="utf8"/>, or null: a read names its key
