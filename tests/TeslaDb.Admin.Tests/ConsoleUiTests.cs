@@ -29,9 +29,27 @@ public sealed class ConsoleUiTests(AdminFixture fixture) : IClassFixture<AdminFi
 
         Assert.Contains(outcome.Screens, s => s.Contains($"Accounts › drill-ui@example.com › {vin} › charge_state", StringComparison.Ordinal));
         Assert.Contains(outcome.Screens, s => s.Contains($"Token user_token:{seeded.Account.SupabaseUserId}:{seeded.Account.Id}", StringComparison.Ordinal));
-        Assert.Contains("access token present · refresh token present · values hidden", outcome.LastScreen, StringComparison.Ordinal);
-        Assert.DoesNotContain(outcome.Screens, s => s.Contains("SECRET", StringComparison.Ordinal) || s.Contains("admin-test", StringComparison.Ordinal));
+        Assert.Contains("access token present · refresh token present", outcome.LastScreen, StringComparison.Ordinal);
+        Assert.DoesNotContain(outcome.Screens, s => s.Contains("SECRET", StringComparison.Ordinal) || s.Contains("admin-test-", StringComparison.Ordinal));
         Assert.Null(outcome.Fatal);
+    }
+
+    // The mark was the third line of a two-line label: the console showed a dead token as if it were fine.
+    [Fact]
+    public async Task A_login_required_token_says_so_under_the_list_even_at_80_columns()
+    {
+        var seeded = await fixture.SeedAccountAsync("relogin-ui@example.com", vehicles: 0);
+        await fixture.Database.ExecuteAsync("UPDATE tokens SET login_required_at = now() WHERE tesla_account_id = @a", ("a", seeded.Account.Id));
+        await using var session = fixture.Session();
+        var outcome = Run(session,
+        [
+            When("rows 1–", new Key('/')),
+            When("Filter Accounts", [.. Type("relogin-ui@"), Key.Enter]),
+            When("the mark under the list", s => s.Contains("filter 'relogin-ui@'", StringComparison.Ordinal) && s.Contains("LOGIN REQUIRED since", StringComparison.Ordinal), new Key('q')),
+        ], width: 80, height: 24);
+
+        Assert.Null(outcome.Fatal);
+        Assert.True(outcome.Screens.Any(s => s.Contains("LOGIN REQUIRED since", StringComparison.Ordinal) && s.Contains($"Token user_token:{seeded.Account.SupabaseUserId}", StringComparison.Ordinal)), outcome.LastScreen);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class NavigatorTests(AdminFixture fixture) : IClassFixture<AdminFi
         var line = await accounts.DetailAsync(0, ct);
         Assert.NotNull(line);
         Assert.Contains($"user_token:{seeded.Account.SupabaseUserId}:{seeded.Account.Id}", line, StringComparison.Ordinal);
-        Assert.Contains("access token present · refresh token present · values hidden · encrypted (key admin-test)", line, StringComparison.Ordinal);
+        Assert.Contains("access token present · refresh token present · encrypted (key admin-test)", line, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", line, StringComparison.Ordinal);
         Assert.DoesNotContain(AdminFixture.AccessToken, line, StringComparison.Ordinal);
         Assert.DoesNotContain(AdminFixture.RefreshToken, line, StringComparison.Ordinal);
@@ -97,7 +97,7 @@ public sealed class NavigatorTests(AdminFixture fixture) : IClassFixture<AdminFi
         var plain = await accounts.DetailAsync(0, ct);
 
         Assert.Contains("LOGIN REQUIRED since", marked, StringComparison.Ordinal);
-        Assert.Contains("access token present · refresh token present · values hidden · stored plain (run tesladb-migrate encrypt-tokens)", plain, StringComparison.Ordinal);
+        Assert.Contains("access token present · refresh token present · plain (tesladb-migrate encrypt-tokens)", plain, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", marked + plain, StringComparison.Ordinal);
     }
 

@@ -32,7 +32,7 @@ public sealed class ReplicaConsoleTests
         await new TeslaDbMigrator(new MigratorOptions { ConnectionString = On(cluster.Primary), Supabase = SupabaseMode.Off }).UpAsync(cancellationToken: Ct);
         await cluster.WaitForReplayAsync(Ct);
 
-        var standbyTitle = $"standby {cluster.Standby.Host}:{cluster.Standby.Port}";
+        var standbyTitle = $"{cluster.Standby.Host}:{cluster.Standby.Port}/{name} · standby";
         AdminSession? seen = null;
         Outcome? outcome = null;
         using var output = new StringWriter();
@@ -52,6 +52,16 @@ public sealed class ReplicaConsoleTests
 
         await using var onPrimary = await AdminSession.OpenAsync(new NpgsqlConnectionStringBuilder(On(cluster.Primary)), readOnly: false, cancellationToken: Ct);
         Assert.False(onPrimary.ReadOnly);
-        Assert.EndsWith($"· primary {cluster.Primary.Host}:{cluster.Primary.Port}", onPrimary.Description, StringComparison.Ordinal);
+        Assert.EndsWith($"{cluster.Primary.Host}:{cluster.Primary.Port}/{name} · primary", onPrimary.Description, StringComparison.Ordinal);
     }
+
+    // The title names the server reached once: its address only when the connection does not already say it (a list
+    // of hosts, or a name that resolved elsewhere).
+    [Theory]
+    [InlineData("postgres@127.0.0.1:5432/app", "127.0.0.1:5432", false, "primary")]
+    [InlineData("127.0.0.1:5433/app", "127.0.0.1:5433", true, "standby")]
+    [InlineData("postgres@db1:5432,db2:5432/app", "db2:5432", true, "standby db2:5432")]
+    [InlineData("postgres@db.example.com:5432/app", "10.0.0.7:5432", false, "primary 10.0.0.7:5432")]
+    public void The_role_names_its_address_only_when_the_connection_does_not(string target, string address, bool standby, string expected) =>
+        Assert.Equal(expected, new ServerRole(address, standby).Describe(target));
 }

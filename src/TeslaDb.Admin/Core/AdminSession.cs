@@ -64,7 +64,7 @@ public sealed class AdminSession : IAsyncDisposable
     public int PageSize { get; }
 
     /// <summary>user@host:port/database, safe to show; with the server's role when known ("… · standby 10.0.0.2:5432").</summary>
-    public string Description => Server is null ? Database.Description : $"{Database.Description} · {Server}";
+    public string Description => Server is null ? Database.Description : $"{Database.Description} · {Server.Describe(Database.Description)}";
 
     /// <summary>The connection, for error messages (which print only host, port, user and database).</summary>
     public NpgsqlConnectionStringBuilder Target => new(_connectionString);

@@ -8,6 +8,14 @@ public sealed record ServerRole(string Address, bool IsStandby)
 {
     public override string ToString() => $"{(IsStandby ? "standby" : "primary")} {Address}";
 
+    /// <summary>The role, with the address only when <paramref name="target"/> (user@host:port/database) does not
+    /// already name that one host: a title that says the same host:port twice was cut, at 80 columns, into what looks
+    /// like another port.</summary>
+    public string Describe(string target) =>
+        target.Contains($"@{Address}/", StringComparison.Ordinal) || target.StartsWith($"{Address}/", StringComparison.Ordinal)
+            ? (IsStandby ? "standby" : "primary")
+            : ToString();
+
     /// <summary>Asks the server (one connection, <c>pg_is_in_recovery()</c>); with a multi-host string, the host a
     /// plain connection reaches.</summary>
     public static async Task<ServerRole> DetectAsync(NpgsqlConnectionStringBuilder target, CancellationToken cancellationToken = default)

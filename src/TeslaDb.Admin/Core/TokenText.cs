@@ -6,9 +6,13 @@ namespace TeslaDb.Admin.Core;
 /// the token's summary, which needs no token key: the console runs without one.</summary>
 public static class TokenText
 {
+    /// <summary>Up to three lines, each within 120 columns and its most useful words first (a narrower terminal cuts
+    /// the tails): a login-required mark (the one thing an operator must not miss), the key, then expiry, presence and
+    /// how the value is stored.</summary>
     public static string Describe(TokenSummary? token) => token is null
         ? "No token stored for this account."
-        : $"Token {token.Key}\n{(token.IsExpired ? "expired" : "expires")} {Format.Time(token.ExpiresAt)} · access token {(token.HasAccessToken ? "present" : "missing")} · refresh token {(token.HasRefreshToken ? "present" : "missing")} · values hidden"
-          + (token.KeyId is null ? " · stored plain (run tesladb-migrate encrypt-tokens)" : $" · encrypted (key {token.KeyId})")
-          + (token.LoginRequiredAt is null ? string.Empty : $"\nLOGIN REQUIRED since {Format.Time(token.LoginRequiredAt)}: Tesla refused the refresh token; the owner must log in again");
+        : (token.LoginRequiredAt is null ? string.Empty : $"LOGIN REQUIRED since {Format.Time(token.LoginRequiredAt)}: the owner must log in again (Tesla refused the refresh token)\n")
+          + $"Token {token.Key} · values hidden\n"
+          + $"{(token.IsExpired ? "expired" : "expires")} {Format.Time(token.ExpiresAt)} · access token {(token.HasAccessToken ? "present" : "missing")} · refresh token {(token.HasRefreshToken ? "present" : "missing")}"
+          + (token.KeyId is null ? " · plain (tesladb-migrate encrypt-tokens)" : $" · encrypted (key {token.KeyId})");
 }

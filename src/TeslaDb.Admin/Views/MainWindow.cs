@@ -35,7 +35,7 @@ internal sealed class MainWindow : Window
         Header = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
         Table = new TableView
         {
-            X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), FullRowSelect = true,
+            X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(DetailLines + 2), FullRowSelect = true,
             // Type-to-search would swallow the console's one-letter keys (/, g, q, …).
             CollectionNavigator = null,
         };
@@ -45,13 +45,20 @@ internal sealed class MainWindow : Window
         // (the prefetched first page, on the first frame) or a terminal grown since would keep the headers' widths.
         Table.FrameChanged += (_, _) => Table.RefreshContentSize();
 #pragma warning disable CS0618 // TextView is obsolete in 2.5 but the only scrollable, read-only text view that pages with the keyboard.
-        Json = new TextView { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), ReadOnly = true, WordWrap = false, Visible = false };
+        Json = new TextView { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(DetailLines + 2), ReadOnly = true, WordWrap = false, Visible = false };
 #pragma warning restore CS0618
-        Detail = new Label { X = 0, Y = Pos.AnchorEnd(4), Width = Dim.Fill(), Height = 2, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        // Cut, not wrapped (a label's default), at the terminal's width: a wrapped line pushed the next one out of the label. Lines
+        // come most urgent first and each starts with what matters (TokenText), so a narrow terminal loses the least.
+        Detail = new Label { X = 0, Y = Pos.AnchorEnd(DetailLines + 2), Width = Dim.Fill(), Height = DetailLines, Text = string.Empty, HotKeySpecifier = NoHotKey };
+        Detail.TextFormatter.WordWrap = false;
+        Detail.TextFormatter.MultiLine = true;
         Message = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(badge.Length + 1), Height = 1, Text = string.Empty, HotKeySpecifier = NoHotKey };
         StatusBar = new StatusBar([.. shortcuts.Select(s => new Shortcut(s.Key, s.Title, () => onShortcut(s.Key)))]);
         Add(EnvironmentBadge, Header, Table, Json, Detail, Message, StatusBar);
     }
+
+    /// <summary>Lines under the list for the selected row's detail (a token's three: login-required mark, key, state).</summary>
+    public const int DetailLines = 3;
 
     /// <summary>What <see cref="View.HotKeySpecifier"/> is set to so that '_' shows as itself.</summary>
     public static Rune NoHotKey { get; } = (Rune)0xFFFF;
