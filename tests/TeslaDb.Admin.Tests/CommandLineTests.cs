@@ -50,6 +50,16 @@ public sealed class CommandLineTests(EmptyDatabaseFixture fixture) : IClassFixtu
         Assert.DoesNotContain("s3cr3t", error, StringComparison.Ordinal);
     }
 
+    // The screen wraps the message: at 80 columns its advice, at the end, was cut off.
+    [Fact]
+    public async Task At_80_columns_the_connection_problem_shows_whole_with_what_to_do()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Port = ClosedPort.Next(), Password = Password };
+        var (code, _, _) = await RunAsync(["--connection", builder.ConnectionString], session =>
+            Run(session, [When("the advice at the message's end", s => s.Contains("Cannot connect", StringComparison.Ordinal) && s.Contains("that PostgreSQL is running.", StringComparison.Ordinal), new Key('q'))], width: 80, height: 24).Fatal);
+        Assert.Equal(ExitCodes.CannotConnect, code);
+    }
+
     [Fact]
     public async Task A_database_without_the_schema_gives_exit_4_and_says_to_migrate()
     {

@@ -34,9 +34,10 @@ public sealed class ConsoleUiTests(AdminFixture fixture) : IClassFixture<AdminFi
         Assert.Null(outcome.Fatal);
     }
 
-    // The mark was the third line of a two-line label: the console showed a dead token as if it were fine.
+    // The mark was the third line of a two-line label: the console showed a dead token as if it were fine. And the
+    // status bar's end, cut at 80 columns, was Quit.
     [Fact]
-    public async Task A_login_required_token_says_so_under_the_list_even_at_80_columns()
+    public async Task At_80_columns_a_login_required_token_says_so_and_the_status_bar_keeps_quit()
     {
         var seeded = await fixture.SeedAccountAsync("relogin-ui@example.com", vehicles: 0);
         await fixture.Database.ExecuteAsync("UPDATE tokens SET login_required_at = now() WHERE tesla_account_id = @a", ("a", seeded.Account.Id));
@@ -50,6 +51,7 @@ public sealed class ConsoleUiTests(AdminFixture fixture) : IClassFixture<AdminFi
 
         Assert.Null(outcome.Fatal);
         Assert.True(outcome.Screens.Any(s => s.Contains("LOGIN REQUIRED since", StringComparison.Ordinal) && s.Contains($"Token user_token:{seeded.Account.SupabaseUserId}", StringComparison.Ordinal)), outcome.LastScreen);
+        Assert.All(outcome.Screens, s => Assert.Contains("q  Quit", s, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -85,6 +85,7 @@ internal sealed partial class AdminConsole
             Fatal = problem;
             Window.Table.Visible = false;
             Window.Json.Visible = true;
+            Window.Json.WordWrap = true; // the message says what to do at its end: wrapped, never cut
             Window.Header.Text = "tesladb-admin cannot open this database";
             Window.Json.Text = $"\n  {problem.Message}\n\n  Press F5 to try again, q to quit.";
             Window.Detail.Text = string.Empty;

@@ -140,6 +140,7 @@ internal sealed partial class AdminConsole
             case ResponseScreen response:
                 Window.Table.Visible = false;
                 Window.Json.Visible = true;
+                Window.Json.WordWrap = false; // JSON keeps its lines: long values scroll sideways
                 Window.Json.Text = response.Json;
                 Window.Detail.Text = response.Header;
                 Window.Json.SetFocus();

@@ -1,4 +1,5 @@
 using Terminal.Gui.App;
+using Terminal.Gui.Input;
 using TeslaDb.Admin.Core;
 
 namespace TeslaDb.Admin.Views;
@@ -28,7 +29,9 @@ internal sealed partial class AdminConsole
         _purges = new PurgeWorkflow(session, new PurgeConfirmationDialog(app));
         _commands = BuildCommands();
         Window = new MainWindow(session.Description, session.Environment, session.ReadOnly,
-            [.. _commands.Where(c => c.StatusTitle is not null).Select(c => (c.Keys[0], c.StatusTitle!))], key => Dispatch(key));
+            // Help and Quit first: a narrow terminal cuts the bar's end, and those two are what a lost operator needs.
+            [.. _commands.Where(c => c.StatusTitle is not null).OrderBy(c => c.Keys[0] == Key.F1 ? 0 : c.Keys[0] == Key.Q ? 1 : 2)
+                .Select(c => (c.Keys[0], c.StatusTitle!))], key => Dispatch(key));
         Window.Table.Accepting += (_, e) =>
         {
             e.Handled = true;
