@@ -55,6 +55,21 @@ public sealed class ConsoleUiTests(AdminFixture fixture) : IClassFixture<AdminFi
     }
 
     [Fact]
+    public async Task A_long_account_name_leaves_the_other_columns_on_a_120_column_screen()
+    {
+        await fixture.SeedAccountAsync("long-name-ui@example.com", vehicles: 1, name: "Compte " + new string('x', 60));
+        await using var session = fixture.Session();
+        var outcome = Run(session,
+        [
+            When("rows 1–", new Key('/')),
+            When("Filter Accounts", [.. Type("long-name-ui@"), Key.Enter]),
+            When("the e-mail beside the long name", s => s.Contains("filter 'long-name-ui@'", StringComparison.Ordinal) && s.Contains("long-name-ui@example.com", StringComparison.Ordinal), new Key('q')),
+        ]);
+
+        Assert.Null(outcome.Fatal);
+    }
+
+    [Fact]
     public async Task What_is_typed_into_the_filter_and_vin_prompts_shows_in_their_field_as_it_is_typed()
     {
         // Texts found nowhere else on the screen: only the prompt's field can show them.

@@ -9,6 +9,8 @@ public sealed class AccountsScreen(AdminSession session) : ListScreen<AccountSum
 
     public override IReadOnlyList<string> Columns { get; } = ["User id", "Account", "E-mail", "Active", "Vehicles"];
 
+    public override IReadOnlyList<int> NameColumns { get; } = [1];
+
     public override IReadOnlyList<string> ExportColumns { get; } = ["id", "supabase_user_id", "account_name", "email", "is_active", "created_at", "vehicles"];
 
     public override string FilterPrompt => "User id, account id, or part of an e-mail or account name:";

@@ -16,6 +16,10 @@ public abstract class ListScreen : Screen
 {
     public abstract IReadOnlyList<string> Columns { get; }
 
+    /// <summary>Indexes into <see cref="Columns"/> of free text a user chose (an account's or a car's name), which
+    /// the view keeps narrow so one long name cannot push the other columns off screen.</summary>
+    public virtual IReadOnlyList<int> NameColumns => [];
+
     /// <summary>Rows on the current page.</summary>
     public abstract int Count { get; }
 

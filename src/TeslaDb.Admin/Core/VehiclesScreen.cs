@@ -28,6 +28,8 @@ public sealed class VehiclesScreen : ListScreen<VehicleSummary, VehicleSummary>
 
     public override IReadOnlyList<string> Columns { get; } = ["VIN", "Name", "State", "Last synced", "Age"];
 
+    public override IReadOnlyList<int> NameColumns { get; } = [1];
+
     public override string FilterPrompt => "Start of a VIN (empty for all):";
 
     public override IReadOnlyList<string> SortColumns { get; } = ["VIN", "last synced"];

@@ -126,6 +126,14 @@ internal sealed partial class AdminConsole
                 Window.Json.Visible = false;
                 Window.Table.Visible = true;
                 Window.Table.Table = new ScreenTableSource(list);
+                // A 60-character account name pushed the e-mail and the counts off a 120-column screen: names are cut
+                // at NameWidth (the whole name is in the copy, c, and the export).
+                Window.Table.Style.ColumnStyles.Clear();
+                foreach (var column in list.NameColumns)
+                {
+                    Window.Table.Style.GetOrCreateColumnStyle(column).MaxWidth = MainWindow.NameWidth;
+                }
+
                 var row = Math.Clamp(select ?? list.Selected, 0, Math.Max(0, list.Count - 1));
                 if (list.Count > 0)
                 {

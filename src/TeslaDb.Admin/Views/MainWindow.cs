@@ -60,6 +60,9 @@ internal sealed class MainWindow : Window
     /// <summary>Lines under the list for the selected row's detail (a token's three: login-required mark, key, state).</summary>
     public const int DetailLines = 3;
 
+    /// <summary>The widest a name column (<see cref="ListScreen.NameColumns"/>) is drawn.</summary>
+    public const int NameWidth = 32;
+
     /// <summary>What <see cref="View.HotKeySpecifier"/> is set to so that '_' shows as itself.</summary>
     public static Rune NoHotKey { get; } = (Rune)0xFFFF;
 
