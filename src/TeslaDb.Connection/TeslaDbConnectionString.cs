@@ -204,14 +204,17 @@ public static class TeslaDbConnectionString
             : throw new ConnectionStringException($"{name} must be a whole number of seconds.");
 
     /// <summary>
-    /// A description of where a connection goes that is safe to print: user, host, port and database,
-    /// never the password.
+    /// A description of where a connection goes that is safe to print: user, host, port and database (the user's
+    /// name when none is given: the database PostgreSQL then connects to), never the password.
     /// </summary>
     public static string Describe(NpgsqlConnectionStringBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var user = string.IsNullOrEmpty(builder.Username) ? string.Empty : builder.Username + "@";
-        var database = string.IsNullOrEmpty(builder.Database) ? string.Empty : "/" + builder.Database;
+        // Without a database, PostgreSQL (and Npgsql) connect to the one named like the user: say so.
+        var database = !string.IsNullOrEmpty(builder.Database) ? "/" + builder.Database
+            : !string.IsNullOrEmpty(builder.Username) ? "/" + builder.Username
+            : string.Empty;
         return $"{user}{Endpoints(builder)}{database}";
     }
 

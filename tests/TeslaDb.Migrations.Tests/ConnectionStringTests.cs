@@ -82,6 +82,8 @@ public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : ICl
     [InlineData("Host=h:5433;Database=d", "h:5433/d")]
     [InlineData("Host=::1;Port=5433;Database=d", "[::1]:5433/d")]
     [InlineData("postgresql://u@[::1]:6543,[::2]/d", "u@[::1]:6543,[::2]:5432/d")]
+    [InlineData("postgresql://app@db.example.com", "app@db.example.com:5432/app")]
+    [InlineData("Host=h", "h:5432")]
     public void Describe_gives_each_host_its_port_once(string text, string expected) =>
         Assert.Equal(expected, TeslaDbConnectionString.Describe(TeslaDbConnectionString.Parse(text)));
 
