@@ -114,7 +114,7 @@ if grep -qE 'DEMO-ONLY|eyJhbGciOiJSUzI1NiJ9' "$exported"; then echo "e2e-admin.s
 keys PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown PageDown
 wait_for "rows 21–25 · page 3 · end"
 keys PageUp PageUp PageUp PageUp PageUp PageUp PageUp PageUp; wait_for "rows 1–10 · page 1 · more below"
-keys F1;                      wait_for "Every key of tesladb-admin"
+keys F1;                      wait_for "Every key (the mouse works too"
 escape; sleep 0.5; keys q;    wait_for "EXIT=0"
 
 left=$(scripts/dev-db.sh psql -d tesladb_e2e -tAc "SELECT count(*) FROM vehicle_data_cache WHERE expires_at <= now()")

@@ -68,4 +68,17 @@ public sealed class FreshnessTests(AdminFixture fixture) : IClassFixture<AdminFi
         Assert.DoesNotContain(outcome.Screens, s => s.Contains("SECRET", StringComparison.Ordinal));
         Assert.Equal(new Terminal.Gui.Drawing.Color(Terminal.Gui.Drawing.ColorName16.Green), Assert.NotNull(expiredCell).Background);
     }
+
+    [Fact]
+    public async Task A_token_tesla_refused_leads_the_freshness_token_line()
+    {
+        var seeded = await fixture.SeedAccountAsync("fresh-relogin@example.com", vehicles: 1);
+        await fixture.Database.ExecuteAsync("UPDATE tokens SET login_required_at = now() WHERE tesla_account_id = @a", ("a", seeded.Account.Id));
+        await using var session = fixture.Session();
+
+        var report = await FreshnessReport.LoadAsync(session, seeded.Vehicles[0], DateTimeOffset.UtcNow, TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("LOGIN REQUIRED since ", report.Token, StringComparison.Ordinal);
+        Assert.Contains("values hidden", report.Token, StringComparison.Ordinal);
+    }
 }

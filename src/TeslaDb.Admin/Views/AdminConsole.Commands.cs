@@ -56,6 +56,6 @@ internal sealed partial class AdminConsole
         _commands.FirstOrDefault(c => c.IsBoundTo(key) && c.Enabled()) is { } command && command.Run(key);
 
     private void ShowHelp() =>
-        TableDialog.Show(_app, "Keys", "Every key of tesladb-admin (the mouse works too: click a row, double-click to open).",
+        TableDialog.Show(_app, "Keys", "Every key (the mouse works too: click a row, double-click to open).",
             ["Key", "Action"], [.. _commands.Select(c => (IReadOnlyList<string>)[c.KeyText, c.Help])]);
 }

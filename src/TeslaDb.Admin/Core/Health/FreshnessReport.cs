@@ -68,7 +68,9 @@ public sealed class FreshnessReport
         // Short enough for one line beside the lanes; never a token value (TokenSummary holds none).
         var tokenLine = token is null
             ? "No token stored for this account: nothing can refresh this car's data."
-            : $"Token {(token.IsExpired ? "EXPIRED" : "valid")} until {Format.Time(token.ExpiresAt)} · access token {(token.HasAccessToken ? "present" : "missing")} · refresh token {(token.HasRefreshToken ? "present" : "missing")} · values hidden";
+            // A dead refresh token is the first answer to "why is this stale": it leads.
+            : (token.LoginRequiredAt is null ? string.Empty : $"LOGIN REQUIRED since {Format.Time(token.LoginRequiredAt)} (nothing refreshes until the owner logs in) · ")
+              + $"Token {(token.IsExpired ? "EXPIRED" : "valid")} until {Format.Time(token.ExpiresAt)} · access token {(token.HasAccessToken ? "present" : "missing")} · refresh token {(token.HasRefreshToken ? "present" : "missing")} · values hidden";
         return new FreshnessReport(vehicle.Vin, LanesOf(page.Items, now), tokenLine);
     }
 
