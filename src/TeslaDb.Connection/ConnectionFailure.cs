@@ -65,7 +65,8 @@ public static class ConnectionFailure
         PostgresErrorCodes.InvalidAuthorizationSpecification =>
             $"Cannot connect: the server refused user '{target.Username}' ({pg.MessageText}); check pg_hba.conf or the user name.",
         PostgresErrorCodes.InvalidCatalogName =>
-            $"Cannot connect: database '{target.Database}' does not exist at {where}; create it or fix Database=….",
+            // Without Database=, PostgreSQL looked for the user's own (what Describe shows).
+            $"Cannot connect: database '{(string.IsNullOrEmpty(target.Database) ? target.Username : target.Database)}' does not exist at {where}; create it or fix Database=….",
         PostgresErrorCodes.CannotConnectNow =>
             $"Cannot connect: the server at {where} is starting up or shutting down; retry in a moment.",
         PostgresErrorCodes.TooManyConnections =>

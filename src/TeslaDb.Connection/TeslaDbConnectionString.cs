@@ -219,6 +219,26 @@ public static class TeslaDbConnectionString
     }
 
     /// <summary>
+    /// <paramref name="message"/> with each of <paramref name="arguments"/> that looks like a connection (a URL, or a
+    /// keyword string) replaced by a placeholder. Command-line parsers quote an argument they could not place as it was
+    /// typed ("Unrecognized command or argument 'postgresql://user:secret@…'"), password included.
+    /// </summary>
+    public static string HideConnections(string message, IEnumerable<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(arguments);
+        foreach (var argument in arguments)
+        {
+            if (argument.Length > 0 && (IsUrl(argument) || argument.Contains('=', StringComparison.Ordinal)) && message.Contains(argument, StringComparison.Ordinal))
+            {
+                message = message.Replace(argument, "<connection string hidden>", StringComparison.Ordinal);
+            }
+        }
+
+        return message;
+    }
+
+    /// <summary>
     /// True when a host of the connection is Supabase's transaction pooler (a <c>*.pooler.supabase.com</c> host on
     /// port 6543, which Supabase documents as transaction mode), with that host and port. Every host of a list counts,
     /// each with its own port: a failover list may fall through to the pooler.

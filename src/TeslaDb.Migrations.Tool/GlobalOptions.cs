@@ -27,7 +27,7 @@ internal static class GlobalOptions
     // Above 0: PostgreSQL reads lock_timeout = 0 as "wait for ever", which is what this option exists to prevent.
     public static readonly Option<double> StepLockTimeout = Seconds(
         "--step-lock-timeout", "Seconds each migration statement may queue for a table lock (PostgreSQL lock_timeout) before the migration is rolled back and retried; bounds how long a migration can stall the app's queries on that table.",
-        defaultValue: 5, zeroAllowed: false, takes: "a number of seconds above 0 (fractions allowed, e.g. 0.5)");
+        defaultValue: 5, zeroAllowed: false, takes: "a number of seconds above 0 and at most 2147483 (fractions allowed, e.g. 0.5)");
 
     public static readonly Option<int> StepLockAttempts = WholeNumber(
         "--step-lock-attempts", "N", "How many times a migration is tried when it times out waiting for a table lock (exit code 11 after the last).",
@@ -35,7 +35,7 @@ internal static class GlobalOptions
 
     public static readonly Option<double> StatementTimeout = Seconds(
         "--statement-timeout", "Seconds the server lets each migration statement run (PostgreSQL statement_timeout); 0 (the default) means no limit.",
-        defaultValue: 0, zeroAllowed: true, takes: "a number of seconds, 0 (no limit) or more");
+        defaultValue: 0, zeroAllowed: true, takes: "a number of seconds from 0 (no limit) to 2147483");
 
     public static readonly Option<int> CommandTimeout = WholeNumber(
         "--command-timeout", "SECONDS", "Seconds each SQL statement may take; 0 (the default) means no limit.",
@@ -105,6 +105,9 @@ internal static class GlobalOptions
         },
     };
 
+    // PostgreSQL's timeouts are milliseconds in an int: 2147483.647 s (about 24.8 days) is the most they hold.
+    private const double MaxSeconds = int.MaxValue / 1000.0;
+
     private static Option<double> Seconds(string name, string description, double defaultValue, bool zeroAllowed, string takes) => new(name)
     {
         HelpName = "SECONDS",
@@ -115,7 +118,7 @@ internal static class GlobalOptions
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-                && (value > 0 || (zeroAllowed && value == 0)))
+                && (value > 0 || (zeroAllowed && value == 0)) && value <= MaxSeconds)
             {
                 return value;
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using TeslaDb.Connection;
 using TeslaDb.Migrations.Runner;
 
 namespace TeslaDb.Migrations.Tool;
@@ -33,7 +34,8 @@ public static class MigrateCommand
                 messages.RemoveAll(m => m.StartsWith("Required command", StringComparison.Ordinal));
             }
 
-            context.Error.WriteLine($"{Name}: {string.Join(" ", messages)} Run '{Name} --help' for usage.");
+            // An argument the parser could not place is quoted as typed: never a connection string's password.
+            context.Error.WriteLine(TeslaDbConnectionString.HideConnections($"{Name}: {string.Join(" ", messages)} Run '{Name} --help' for usage.", args));
             return ExitCodes.Usage;
         }
 

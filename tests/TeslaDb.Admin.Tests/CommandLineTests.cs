@@ -18,6 +18,9 @@ public sealed class CommandLineTests(EmptyDatabaseFixture fixture) : IClassFixtu
     [InlineData("--page-size 5", "--page-size must be between 10 and 1000 (got 5)")]
     [InlineData("--watch-interval 0.1", "--watch-interval must be between 0.5 and 3600 seconds (got 0.1)")]
     [InlineData("--connection postgresql://u:s3cr3t-P%40ss%3Bword@host:notaport/db", "--connection: The connection URL is malformed")]
+    // A connection where the parser expected something else is quoted back as an unplaced argument: hidden.
+    [InlineData("--page-size postgresql://u:s3cr3t@host/db", "<connection string hidden>")]
+    [InlineData("--env prod Host=h;Password=s3cr3t", "Unrecognized command or argument '<connection string hidden>'")]
     public async Task A_mistake_gets_exit_2_and_one_line_without_the_password(string args, string expected)
     {
         var (code, output, error) = await RunAsync(args.Split(' '), _ => throw new InvalidOperationException("the console must not start"));

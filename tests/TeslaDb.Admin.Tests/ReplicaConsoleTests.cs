@@ -62,6 +62,8 @@ public sealed class ReplicaConsoleTests
     [InlineData("127.0.0.1:5433/app", "127.0.0.1:5433", true, "standby")]
     [InlineData("postgres@db1:5432,db2:5432/app", "db2:5432", true, "standby db2:5432")]
     [InlineData("postgres@db.example.com:5432/app", "10.0.0.7:5432", false, "primary 10.0.0.7:5432")]
+    [InlineData("h:5432", "h:5432", false, "primary")]
+    [InlineData("postgres@[::1]:5432/app", "[::1]:5432", false, "primary")]
     public void The_role_names_its_address_only_when_the_connection_does_not(string target, string address, bool standby, string expected) =>
         Assert.Equal(expected, new ServerRole(address, standby).Describe(target));
 }

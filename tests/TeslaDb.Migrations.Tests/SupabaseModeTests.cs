@@ -83,7 +83,7 @@ public sealed class SupabaseModeTests
         foreach (var refused in new[] { status, up })
         {
             Assert.Equal(ExitCodes.ChangedMigrations, refused.ExitCode);
-            Assert.Contains("migrated with the Supabase parts off (auth.users link, row level security, execute grants) and this run has them on (--supabase on)", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("This database was migrated with the Supabase parts off (auth.users link, row level security, execute grants) and this run has them on (--supabase on)", refused.Error, StringComparison.Ordinal);
             Assert.Contains("202611251110", refused.Error, StringComparison.Ordinal);
             Assert.Contains("Run with --supabase off", refused.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("changed since they were applied", refused.Error, StringComparison.Ordinal);
@@ -105,5 +105,22 @@ public sealed class SupabaseModeTests
         Assert.Equal(ExitCodes.ChangedMigrations, status.ExitCode);
         Assert.Contains("migrated with the Supabase parts on", status.Error, StringComparison.Ordinal);
         Assert.Contains("Run with --supabase on", status.Error, StringComparison.Ordinal);
+    }
+
+    // Another migration edited as well, and --allow-changed: still refused for the mode, nothing applied in the wrong one.
+    [Fact]
+    public async Task The_mode_is_refused_even_beside_an_edited_migration_and_with_allow_changed()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        Assert.Equal(0, (await CliRun.InProcessAsync(["up", "--to", "202612021000", "-c", db.ConnectionString])).ExitCode);
+        await db.ExecuteAsync("UPDATE tesladb.version_info SET checksum = 'edited' WHERE version = 202611251000");
+        var applied = await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info");
+
+        var up = await CliRun.InProcessAsync(["up", "--supabase", "on", "--allow-changed", "-c", db.ConnectionString]);
+
+        Assert.Equal(ExitCodes.ChangedMigrations, up.ExitCode);
+        Assert.Contains("This database was migrated with the Supabase parts off", up.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("202611251000", up.Error, StringComparison.Ordinal);
+        Assert.Equal(applied, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info"));
     }
 }

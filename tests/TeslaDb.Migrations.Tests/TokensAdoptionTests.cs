@@ -87,16 +87,18 @@ public sealed class TokensAdoptionTests
         Assert.Equal(Tool.ExitCodes.MigrationFailed, result.ExitCode);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("public.tokens exists but is not the table this schema adopts", line, StringComparison.Ordinal);
-        Assert.Contains("token_data is json, not jsonb (ALTER TABLE public.tokens ALTER COLUMN token_data TYPE jsonb USING token_data::jsonb)", line, StringComparison.Ordinal);
-        Assert.Contains("expires_at is timestamp without time zone, not timestamptz", line, StringComparison.Ordinal);
-        Assert.Contains("updated_at is missing (ALTER TABLE public.tokens ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now())", line, StringComparison.Ordinal);
-        Assert.Contains("key is not unique", line, StringComparison.Ordinal);
+        Assert.Contains("key is character varying, not text (fix: ALTER TABLE public.tokens ALTER COLUMN key TYPE text USING key::text)", line, StringComparison.Ordinal);
+        Assert.Contains("token_data is json, not jsonb (fix: ALTER TABLE public.tokens ALTER COLUMN token_data TYPE jsonb USING token_data::jsonb)", line, StringComparison.Ordinal);
+        Assert.Contains("expires_at is timestamp without time zone, not timestamptz (fix: ALTER TABLE public.tokens ALTER COLUMN expires_at TYPE timestamptz USING expires_at AT TIME ZONE 'UTC'", line, StringComparison.Ordinal);
+        Assert.Contains("updated_at is missing (fix: ALTER TABLE public.tokens ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now())", line, StringComparison.Ordinal);
+        Assert.Contains("key is not unique (fix: ALTER TABLE public.tokens ADD PRIMARY KEY (key))", line, StringComparison.Ordinal);
         Assert.Contains("Nothing was changed", line, StringComparison.Ordinal);
         Assert.Equal(before, await db.ScalarAsync<string>(Public));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM tesladb.version_info"));
 
         // Fixed as the message says, it is adopted and keeps its row.
         await db.ExecuteAsync("""
+            ALTER TABLE public.tokens ALTER COLUMN key TYPE text USING key::text;
             ALTER TABLE public.tokens ALTER COLUMN token_data TYPE jsonb USING token_data::jsonb;
             ALTER TABLE public.tokens ALTER COLUMN expires_at TYPE timestamptz USING expires_at AT TIME ZONE 'UTC';
             ALTER TABLE public.tokens ALTER COLUMN created_at TYPE timestamptz USING created_at AT TIME ZONE 'UTC';
@@ -106,5 +108,29 @@ public sealed class TokensAdoptionTests
         var fixedUp = await CliRun.InProcessAsync(["up", "-c", db.ConnectionString]);
         Assert.True(fixedUp.ExitCode == 0, fixedUp.ToString());
         Assert.Equal(1, await db.ScalarAsync<int>("UPDATE tokens SET token_data = token_data || '{\"x\": 1}' WHERE key = 'user_token:legacy' RETURNING 1"));
+    }
+
+    // Shapes that work are adopted whatever their precision; a key the upserts cannot use (deferrable) is not.
+    [Theory]
+    [InlineData("key text PRIMARY KEY, token_data jsonb NOT NULL, expires_at timestamptz(3), created_at timestamptz(3) NOT NULL DEFAULT now(), updated_at timestamptz(0) NOT NULL DEFAULT now()", null)]
+    [InlineData("key text CONSTRAINT tokens_pkey PRIMARY KEY DEFERRABLE, token_data jsonb NOT NULL, expires_at timestamptz, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now()", "key is not unique")]
+    [InlineData("key text PRIMARY KEY, token_data jsonb NOT NULL, expires_at timestamptz, created_at timestamptz DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now()", "created_at may be null (fix: UPDATE public.tokens SET created_at = now() WHERE created_at IS NULL;")]
+    public async Task Adoption_checks_what_the_repositories_need_not_how_it_is_spelt(string columns, string? refusal)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        await db.ExecuteAsync($"CREATE TABLE public.tokens ({columns}); INSERT INTO public.tokens (key, token_data) VALUES ('user_token:x', '{{}}')");
+
+        var result = await CliRun.InProcessAsync(["up", "-c", db.ConnectionString]);
+
+        if (refusal is null)
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(1L, await db.ScalarAsync<long>("SELECT count(*) FROM public.tokens"));
+        }
+        else
+        {
+            Assert.Equal(Tool.ExitCodes.MigrationFailed, result.ExitCode);
+            Assert.Contains(refusal, result.Error, StringComparison.Ordinal);
+        }
     }
 }

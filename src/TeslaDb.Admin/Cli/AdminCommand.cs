@@ -99,7 +99,8 @@ public static class AdminCommand
 
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"{Name}: {string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct())} Run '{Name} --help' for usage.");
+            // An argument the parser could not place is quoted as typed: never a connection string's password.
+            error.WriteLine(TeslaDbConnectionString.HideConnections($"{Name}: {string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct())} Run '{Name} --help' for usage.", args));
             return ExitCodes.Usage;
         }
 

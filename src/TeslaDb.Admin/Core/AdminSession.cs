@@ -191,9 +191,21 @@ public sealed class AdminSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Applied and pending migrations, read by the Migrations assembly (it reads only).</summary>
-    public Task<MigrationStatus> MigrationStatusAsync(CancellationToken cancellationToken) =>
-        new TeslaDbMigrator(new MigratorOptions { ConnectionString = _connectionString }).GetStatusAsync(cancellationToken);
+    /// <summary>Applied and pending migrations, read by the Migrations assembly (it reads only). A database migrated
+    /// in the other Supabase mode than this server suggests (a Supabase database migrated with <c>--supabase off</c>,
+    /// which is supported) is read in the mode it was migrated with: the console has no --supabase to pass.</summary>
+    public async Task<MigrationStatus> MigrationStatusAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await new TeslaDbMigrator(new MigratorOptions { ConnectionString = _connectionString }).GetStatusAsync(cancellationToken);
+        }
+        catch (SupabaseModeMismatchException mode)
+        {
+            var asMigrated = mode.AppliedWithSupabase ? SupabaseMode.On : SupabaseMode.Off;
+            return await new TeslaDbMigrator(new MigratorOptions { ConnectionString = _connectionString, Supabase = asMigrated }).GetStatusAsync(cancellationToken);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

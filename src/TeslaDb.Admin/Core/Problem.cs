@@ -67,13 +67,6 @@ public sealed record Problem(ProblemKind Kind, string Message, bool Fatal)
             };
         }
 
-        if (exception is Migrations.Runner.SupabaseModeMismatchException mode)
-        {
-            // The migration status (m) of a database migrated in the other Supabase mode: not unexpected, and the
-            // message says what to run.
-            return new Problem(ProblemKind.Database, mode.Message, Fatal: false);
-        }
-
         if (exception is NpgsqlException or TimeoutException)
         {
             return new Problem(ProblemKind.CannotConnect, $"Lost the database connection ({exception.Message}). Press F5 to retry.", startingUp);

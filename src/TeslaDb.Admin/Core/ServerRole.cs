@@ -12,7 +12,8 @@ public sealed record ServerRole(string Address, bool IsStandby)
     /// already name that one host: a title that says the same host:port twice was cut, at 80 columns, into what looks
     /// like another port.</summary>
     public string Describe(string target) =>
-        target.Contains($"@{Address}/", StringComparison.Ordinal) || target.StartsWith($"{Address}/", StringComparison.Ordinal)
+        target == Address || target.EndsWith($"@{Address}", StringComparison.Ordinal)
+        || target.Contains($"@{Address}/", StringComparison.Ordinal) || target.StartsWith($"{Address}/", StringComparison.Ordinal)
             ? (IsStandby ? "standby" : "primary")
             : ToString();
 
@@ -32,6 +33,8 @@ public sealed record ServerRole(string Address, bool IsStandby)
         LaunchSteps.Mark("role: connection open");
         await using var command = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
         var standby = (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return new ServerRole($"{connection.Host}:{connection.Port}", standby);
+        // An IPv6 address in brackets, as the connection's description writes it ([::1]:5432).
+        var host = connection.Host ?? string.Empty;
+        return new ServerRole($"{(host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host)}:{connection.Port}", standby);
     }
 }

@@ -60,10 +60,6 @@ internal sealed partial class AdminConsole
             {
                 // The lists work or say why themselves; the status is only a hint.
             }
-            catch (Migrations.Runner.SupabaseModeMismatchException e)
-            {
-                _app.Invoke(() => ShowMessage(e.Message));
-            }
             catch (Exception e)
             {
                 // Anything else is this build's fault (a Native AOT build missing what FluentMigrator reflects on did

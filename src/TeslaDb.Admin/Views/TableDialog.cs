@@ -17,10 +17,14 @@ internal sealed class TableDialog : Dialog
         // Nearly the whole width: at 80 columns a 90 % dialog cut the help's explanations and the lanes' dates.
         Width = Dim.Fill(2);
         Height = Dim.Percent(85);
-        var label = new Label { X = 1, Y = 0, Width = Dim.Fill(1), Text = summary, HotKeySpecifier = MainWindow.NoHotKey };
+        // A summary of several lines (a token line under a login-required mark) keeps them all above the table.
+        var lines = summary.Split('\n').Length;
+        var label = new Label { X = 1, Y = 0, Width = Dim.Fill(1), Height = lines, Text = summary, HotKeySpecifier = MainWindow.NoHotKey };
+        label.TextFormatter.WordWrap = false;
+        label.TextFormatter.MultiLine = true;
         var table = new TableView
         {
-            X = 1, Y = 1, Width = Dim.Fill(1), Height = Dim.Fill(2), FullRowSelect = true, CollectionNavigator = null,
+            X = 1, Y = lines, Width = Dim.Fill(1), Height = Dim.Fill(2), FullRowSelect = true, CollectionNavigator = null,
             Table = new RowsTableSource(columns, rows),
         };
         table.Style.ExpandLastColumn = true;

@@ -187,9 +187,10 @@ public sealed class TokensNotAdoptableException : Exception
 public sealed class SupabaseModeMismatchException : Exception
 {
     public SupabaseModeMismatchException(bool appliedWithSupabase, SupabaseMode requested, IReadOnlyList<MigrationState> differing)
-        : base($"Refused: this database was migrated with the Supabase parts {OnOff(appliedWithSupabase)} (auth.users link, row level security, execute grants) "
-               + $"and this run has them {OnOff(!appliedWithSupabase)} ({Why(requested, !appliedWithSupabase)}); migration(s) {string.Join(", ", differing.Select(m => m.Version))} "
-               + $"differ for that reason, not because their code changed, and are not re-run in the other mode. Run with --supabase {OnOff(appliedWithSupabase)} to go on as this database was migrated.")
+        : base($"This database was migrated with the Supabase parts {OnOff(appliedWithSupabase)} (auth.users link, row level security, execute grants) "
+               + $"and this run has them {OnOff(!appliedWithSupabase)} ({Why(requested, !appliedWithSupabase)}): migration(s) {string.Join(", ", differing.Select(m => m.Version))} "
+               + $"differ for that reason, not because their code changed, and are not re-run in the other mode. Run with --supabase {OnOff(appliedWithSupabase)} "
+               + $"(MigratorOptions.Supabase = {(appliedWithSupabase ? "On" : "Off")}) to go on as this database was migrated.")
     {
         AppliedWithSupabase = appliedWithSupabase;
         Differing = differing;
@@ -223,7 +224,7 @@ public sealed class SupabaseModeMismatchException : Exception
     private static string Why(SupabaseMode requested, bool on) => requested switch
     {
         SupabaseMode.Auto when on => "--supabase auto found auth.users and auth.uid()",
-        SupabaseMode.Auto => "--supabase auto found no auth.users and auth.uid()",
+        SupabaseMode.Auto => "--supabase auto did not find Supabase's auth.users and auth.uid()",
         _ => $"--supabase {OnOff(on)}",
     };
 }

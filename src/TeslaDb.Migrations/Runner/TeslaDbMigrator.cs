@@ -240,9 +240,8 @@ public sealed class TeslaDbMigrator
 
     /// <summary>
     /// The target (Supabase or not) and every migration's checksum under it. When applied migrations differ from
-    /// their code under this target but all match it under the other one, the database was migrated in the other
-    /// mode: refused, naming the mode, rather than reported as edited code (and never applied on top in the wrong
-    /// mode). The other mode is computed only when something differs, so a run with nothing changed pays nothing.
+    /// their code under this target and match it under the other one, the database was migrated in the other mode:
+    /// refused, naming the mode, rather than reported as edited code (and never applied on top in the wrong mode). The other mode is computed only when something differs, so a run with nothing changed pays nothing.
     /// </summary>
     /// <exception cref="SupabaseModeMismatchException">The database was migrated in the other Supabase mode.</exception>
     private async Task<(MigrationTarget Target, SortedDictionary<long, KnownMigration> Known)> ResolveAsync(
@@ -253,10 +252,14 @@ public sealed class TeslaDbMigrator
         var changed = ChangedMigrations(recorded, known);
         if (changed.Count > 0)
         {
+            // A migration recorded with the other mode's checksum was applied in that mode, whatever else changed:
+            // refused even with allowChanged, which would apply the pending ones in the wrong mode.
             var other = new MigrationTarget(!target.Supabase);
-            if (ChangedMigrations(recorded, await Task.Run(() => ComputeChecksums(other), cancellationToken)).Count == 0)
+            var otherKnown = await Task.Run(() => ComputeChecksums(other), cancellationToken);
+            var inOtherMode = changed.Where(m => otherKnown.TryGetValue(m.Version, out var o) && o.Checksum == recorded[m.Version].Checksum).ToList();
+            if (inOtherMode.Count > 0)
             {
-                throw new SupabaseModeMismatchException(appliedWithSupabase: other.Supabase, requested: _options.Supabase, changed);
+                throw new SupabaseModeMismatchException(appliedWithSupabase: other.Supabase, requested: _options.Supabase, inOtherMode);
             }
         }
 

@@ -16,42 +16,44 @@ internal static class TokensAdoptionCheck
     /// <summary>The migration that adopts (or creates) the table.</summary>
     public const long AdoptingVersion = 202611251010;
 
-    // Column, accepted types as format_type() prints them (varchar of any length counts as text), and the fix.
-    private static readonly (string Column, string[] Types, string Expected, string Fix)[] Columns =
+    // Column, its type as format_type(type, NULL) prints it (no length or precision: timestamptz(3) is "timestamp
+    // with time zone"), and whether it must be NOT NULL (the repositories read created_at and updated_at as values).
+    // The same shape verify expects afterwards.
+    private static readonly (string Column, string Type, string Short, bool NotNull)[] Columns =
     [
-        ("key", ["text", "character varying"], "text", "ALTER TABLE public.tokens ALTER COLUMN key TYPE text"),
-        ("token_data", ["jsonb"], "jsonb", "ALTER TABLE public.tokens ALTER COLUMN token_data TYPE jsonb USING token_data::jsonb"),
-        ("expires_at", ["timestamp with time zone"], "timestamptz", "ALTER TABLE public.tokens ALTER COLUMN expires_at TYPE timestamptz USING expires_at AT TIME ZONE 'UTC' (the zone its values were written in)"),
-        ("created_at", ["timestamp with time zone"], "timestamptz", "ALTER TABLE public.tokens ALTER COLUMN created_at TYPE timestamptz USING created_at AT TIME ZONE 'UTC' (the zone its values were written in)"),
-        ("updated_at", ["timestamp with time zone"], "timestamptz", "ALTER TABLE public.tokens ALTER COLUMN updated_at TYPE timestamptz USING updated_at AT TIME ZONE 'UTC' (the zone its values were written in)"),
+        ("key", "text", "text", true),
+        ("token_data", "jsonb", "jsonb", true),
+        ("expires_at", "timestamp with time zone", "timestamptz", false),
+        ("created_at", "timestamp with time zone", "timestamptz", true),
+        ("updated_at", "timestamp with time zone", "timestamptz", true),
     ];
 
     private const string ColumnsSql = """
-        SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+        SELECT a.attname, format_type(a.atttypid, NULL), a.attnotnull
           FROM pg_attribute a
          WHERE a.attrelid = to_regclass('public.tokens') AND a.attnum > 0 AND NOT a.attisdropped
         """;
 
-    // A unique index on key alone: the upserts' ON CONFLICT (key) needs one.
+    // A unique index on key alone, valid and not deferrable: the upserts' ON CONFLICT (key) needs one.
     private const string UniqueKeySql = """
         SELECT EXISTS (
             SELECT 1
               FROM pg_index i
               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
              WHERE i.indrelid = to_regclass('public.tokens') AND i.indisunique AND i.indnkeyatts = 1
-               AND i.indpred IS NULL AND a.attname = 'key')
+               AND i.indimmediate AND i.indisvalid AND i.indpred IS NULL AND a.attname = 'key')
         """;
 
     /// <exception cref="TokensNotAdoptableException">public.tokens exists and differs from the adopted shape.</exception>
     public static async Task EnsureAdoptableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new Dictionary<string, (string Type, bool NotNull)>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand(ColumnsSql, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                found[reader.GetString(0)] = reader.GetString(1);
+                found[reader.GetString(0)] = (reader.GetString(1), reader.GetBoolean(2));
             }
         }
 
@@ -61,17 +63,26 @@ internal static class TokensAdoptionCheck
         }
 
         var differences = new List<string>();
-        foreach (var (column, types, expected, fix) in Columns)
+        foreach (var (column, type, expected, notNull) in Columns)
         {
-            if (!found.TryGetValue(column, out var type))
+            if (!found.TryGetValue(column, out var has))
             {
-                differences.Add(column == "key" || column == "token_data"
+                differences.Add(column is "key" or "token_data"
                     ? $"{column} is missing"
-                    : $"{column} is missing (ALTER TABLE public.tokens ADD COLUMN {column} timestamptz{(column == "expires_at" ? string.Empty : " NOT NULL DEFAULT now()")})");
+                    : $"{column} is missing (fix: ALTER TABLE public.tokens ADD COLUMN {column} timestamptz{(notNull ? " NOT NULL DEFAULT now()" : string.Empty)})");
+                continue;
             }
-            else if (!types.Any(t => type == t || type.StartsWith(t + "(", StringComparison.Ordinal)))
+
+            if (has.Type != type)
             {
-                differences.Add($"{column} is {type}, not {expected} ({fix})");
+                differences.Add($"{column} is {has.Type}, not {expected} (fix: {Fix(column, has.Type, expected)})");
+            }
+
+            if (notNull && !has.NotNull)
+            {
+                differences.Add(column is "created_at" or "updated_at"
+                    ? $"{column} may be null (fix: UPDATE public.tokens SET {column} = now() WHERE {column} IS NULL; ALTER TABLE public.tokens ALTER COLUMN {column} SET DEFAULT now(), ALTER COLUMN {column} SET NOT NULL)"
+                    : $"{column} may be null (fix: ALTER TABLE public.tokens ALTER COLUMN {column} SET NOT NULL, once no row holds a null)");
             }
         }
 
@@ -80,7 +91,7 @@ internal static class TokensAdoptionCheck
             await using var unique = new NpgsqlCommand(UniqueKeySql, connection);
             if (!(bool)(await unique.ExecuteScalarAsync(cancellationToken))!)
             {
-                differences.Add("key is not unique (ALTER TABLE public.tokens ADD PRIMARY KEY (key))");
+                differences.Add("key is not unique (fix: ALTER TABLE public.tokens ADD PRIMARY KEY (key))");
             }
         }
 
@@ -89,4 +100,13 @@ internal static class TokensAdoptionCheck
             throw new TokensNotAdoptableException(differences);
         }
     }
+
+    // A timestamp without zone is converted AT TIME ZONE the zone its values were written in (UTC here: say so).
+    private static string Fix(string column, string type, string expected) => (type, expected) switch
+    {
+        ("timestamp without time zone", _) =>
+            $"ALTER TABLE public.tokens ALTER COLUMN {column} TYPE timestamptz USING {column} AT TIME ZONE 'UTC' — with the zone its values were written in",
+        ("json", "jsonb") => $"ALTER TABLE public.tokens ALTER COLUMN {column} TYPE jsonb USING {column}::jsonb",
+        _ => $"ALTER TABLE public.tokens ALTER COLUMN {column} TYPE {expected} USING {column}::{expected}",
+    };
 }

@@ -65,11 +65,12 @@ public sealed class FreshnessReport
         // A vehicle has one row per endpoint (a unique key): a page of 100 holds them all.
         var page = await session.Cache.BrowseAsync(new CacheFilter(VehicleId: vehicle.Id), null, 100, cancellationToken);
         var token = await session.Tokens.DescribeForAccountAsync(vehicle.TeslaAccountId, cancellationToken);
-        // Short enough for one line beside the lanes; never a token value (TokenSummary holds none).
+        // One line above the lanes (two when Tesla refused the refresh token: that mark first); never a token value
+        // (TokenSummary holds none).
         var tokenLine = token is null
             ? "No token stored for this account: nothing can refresh this car's data."
             // A dead refresh token is the first answer to "why is this stale": it leads.
-            : (token.LoginRequiredAt is null ? string.Empty : $"LOGIN REQUIRED since {Format.Time(token.LoginRequiredAt)} (nothing refreshes until the owner logs in) · ")
+            : (token.LoginRequiredAt is null ? string.Empty : $"LOGIN REQUIRED since {Format.Time(token.LoginRequiredAt)}: nothing refreshes until the owner logs in\n")
               + $"Token {(token.IsExpired ? "EXPIRED" : "valid")} until {Format.Time(token.ExpiresAt)} · access token {(token.HasAccessToken ? "present" : "missing")} · refresh token {(token.HasRefreshToken ? "present" : "missing")} · values hidden";
         return new FreshnessReport(vehicle.Vin, LanesOf(page.Items, now), tokenLine);
     }
