@@ -47,8 +47,8 @@ internal sealed class MainWindow : Window
 #pragma warning disable CS0618 // TextView is obsolete in 2.5 but the only scrollable, read-only text view that pages with the keyboard.
         Json = new TextView { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(DetailLines + 2), ReadOnly = true, WordWrap = false, Visible = false };
 #pragma warning restore CS0618
-        // Cut, not wrapped (a label's default), at the terminal's width: a wrapped line pushed the next one out of the label. Lines
-        // come most urgent first and each starts with what matters (TokenText), so a narrow terminal loses the least.
+        // Cut, not wrapped (a label's default), at the terminal's width: a wrapped line pushed the next one out of the
+        // label. Lines come most urgent first and each starts with what matters (TokenText): a narrow terminal loses least.
         Detail = new Label { X = 0, Y = Pos.AnchorEnd(DetailLines + 2), Width = Dim.Fill(), Height = DetailLines, Text = string.Empty, HotKeySpecifier = NoHotKey };
         Detail.TextFormatter.WordWrap = false;
         Detail.TextFormatter.MultiLine = true;
