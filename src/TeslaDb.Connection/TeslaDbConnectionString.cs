@@ -229,7 +229,7 @@ public static class TeslaDbConnectionString
         ArgumentNullException.ThrowIfNull(arguments);
         foreach (var argument in arguments)
         {
-            if (argument.Length > 0 && (IsUrl(argument) || argument.Contains('=', StringComparison.Ordinal)) && message.Contains(argument, StringComparison.Ordinal))
+            if (LooksLikeConnection(argument) && message.Contains(argument, StringComparison.Ordinal))
             {
                 message = message.Replace(argument, "<connection string hidden>", StringComparison.Ordinal);
             }
@@ -237,6 +237,15 @@ public static class TeslaDbConnectionString
 
         return message;
     }
+
+    // A URL, or a keyword string (several keywords, or one naming a password): not '--bogus=1' or 'x=y'.
+    private static bool LooksLikeConnection(string argument) =>
+        IsUrl(argument)
+        || (argument.Contains('=', StringComparison.Ordinal)
+            && (argument.Contains(';', StringComparison.Ordinal)
+                || argument.Contains("password", StringComparison.OrdinalIgnoreCase)
+                || argument.Contains("pwd", StringComparison.OrdinalIgnoreCase)
+                || argument.Contains("psw", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
     /// True when a host of the connection is Supabase's transaction pooler (a <c>*.pooler.supabase.com</c> host on

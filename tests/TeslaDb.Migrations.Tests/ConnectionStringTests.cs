@@ -87,6 +87,20 @@ public sealed class ConnectionStringTests(MigratedDatabaseFixture fixture) : ICl
     public void Describe_gives_each_host_its_port_once(string text, string expected) =>
         Assert.Equal(expected, TeslaDbConnectionString.Describe(TeslaDbConnectionString.Parse(text)));
 
+    // What a parser quotes back as an unplaced argument: a connection is hidden, an ordinary argument is not.
+    [Theory]
+    [InlineData("postgresql://u:topsecret@h/db", true)]
+    [InlineData("Host=h;Password=topsecret", true)]
+    [InlineData("Password=topsecret", true)]
+    [InlineData("--bogus=1", false)]
+    [InlineData("upp", false)]
+    public void Connections_quoted_back_by_a_parser_are_hidden(string argument, bool hidden)
+    {
+        var message = TeslaDbConnectionString.HideConnections($"Unrecognized command or argument '{argument}'.", ["status", argument]);
+
+        Assert.Equal(hidden ? "Unrecognized command or argument '<connection string hidden>'." : $"Unrecognized command or argument '{argument}'.", message);
+    }
+
     // Supabase's transaction pooler is a *.pooler.supabase.com host on 6543 — any host of a list, each with its own port.
     [Theory]
     [InlineData("postgresql://u:p@aws-0-eu-west-1.pooler.supabase.com:6543/postgres", "aws-0-eu-west-1.pooler.supabase.com")]

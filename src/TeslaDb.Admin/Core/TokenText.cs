@@ -11,8 +11,24 @@ public static class TokenText
     /// how the value is stored.</summary>
     public static string Describe(TokenSummary? token) => token is null
         ? "No token stored for this account."
-        : (token.LoginRequiredAt is null ? string.Empty : $"LOGIN REQUIRED since {Format.Time(token.LoginRequiredAt)}: the owner must log in again (Tesla refused the refresh token)\n")
+        : (LoginRequired(token) is { } mark ? mark + "\n" : string.Empty)
           + $"Token {token.Key} · values hidden\n"
-          + $"{(token.IsExpired ? "expired" : "expires")} {Format.Time(token.ExpiresAt)} · access token {(token.HasAccessToken ? "present" : "missing")} · refresh token {(token.HasRefreshToken ? "present" : "missing")}"
+          + $"{(token.IsExpired ? "expired" : "expires")} {Format.Time(token.ExpiresAt)} · {Presence(token)}"
           + (token.KeyId is null ? " · plain (tesladb-migrate encrypt-tokens)" : $" · encrypted (key {token.KeyId})");
+
+    /// <summary>The mark of a token Tesla refused (it leads wherever a token is described); null otherwise.</summary>
+    public static string? LoginRequired(TokenSummary token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return token.LoginRequiredAt is null
+            ? null
+            : $"LOGIN REQUIRED since {Format.Time(token.LoginRequiredAt)}: the owner must log in again (Tesla refused the refresh token)";
+    }
+
+    /// <summary>Whether an access and a refresh token are present (never what they are).</summary>
+    public static string Presence(TokenSummary token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return $"access token {(token.HasAccessToken ? "present" : "missing")} · refresh token {(token.HasRefreshToken ? "present" : "missing")}";
+    }
 }

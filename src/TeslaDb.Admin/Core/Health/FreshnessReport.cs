@@ -70,8 +70,8 @@ public sealed class FreshnessReport
         var tokenLine = token is null
             ? "No token stored for this account: nothing can refresh this car's data."
             // A dead refresh token is the first answer to "why is this stale": it leads.
-            : (token.LoginRequiredAt is null ? string.Empty : $"LOGIN REQUIRED since {Format.Time(token.LoginRequiredAt)}: nothing refreshes until the owner logs in\n")
-              + $"Token {(token.IsExpired ? "EXPIRED" : "valid")} until {Format.Time(token.ExpiresAt)} · access token {(token.HasAccessToken ? "present" : "missing")} · refresh token {(token.HasRefreshToken ? "present" : "missing")} · values hidden";
+            : (TokenText.LoginRequired(token) is { } mark ? mark + "\n" : string.Empty)
+              + $"Token {(token.IsExpired ? "EXPIRED" : "valid")} until {Format.Time(token.ExpiresAt)} · {TokenText.Presence(token)} · values hidden";
         return new FreshnessReport(vehicle.Vin, LanesOf(page.Items, now), tokenLine);
     }
 
